@@ -1,0 +1,3 @@
+"""Koers: scenario planning and early warning for local government."""
+
+__version__ = "0.1.0"

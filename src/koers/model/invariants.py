@@ -1,0 +1,201 @@
+"""The rules a whole study must keep, checked in one place and reported all at once.
+
+Each problem is a location (the path of keys and indexes into the study, as pydantic
+reports it) and a message that says what is wrong and how to put it right.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable, Iterator, Sequence
+from typing import TYPE_CHECKING
+
+from pydantic import BaseModel
+
+from koers.model.text import Text
+
+if TYPE_CHECKING:
+    from koers.model.study import Study
+
+__all__ = ["Location", "find_problems"]
+
+Location = tuple[str | int, ...]
+
+
+def find_problems(study: Study) -> list[tuple[Location, str]]:
+    """Every broken invariant of ``study``, in the order they appear in the file."""
+    problems: list[tuple[Location, str]] = []
+    problems += _duplicate_keys(study)
+    problems += _framing(study)
+    problems += _scenario_sources(study)
+    problems += _missing_language(study)
+    return problems
+
+
+def _suggest(name: str, candidates: Iterable[str]) -> str:
+    """A did-you-mean hint, or the list of allowed names when nothing is close."""
+    options = sorted(set(candidates))
+    close = difflib.get_close_matches(name, options, n=1)
+    if close:
+        return f"did you mean '{close[0]}'?"
+    if options:
+        return "choose one of: " + ", ".join(f"'{option}'" for option in options)
+    return "there is nothing to refer to yet"
+
+
+def _duplicate_keys(study: Study) -> Iterator[tuple[Location, str]]:
+    yield from _unique("sources", "source", [s.key for s in study.sources])
+    yield from _unique("descriptors", "descriptor", [d.key for d in study.descriptors])
+    for index, descriptor in enumerate(study.descriptors):
+        yield from _unique(
+            ("descriptors", index, "variants"),
+            f"variant of descriptor '{descriptor.key}'",
+            [v.key for v in descriptor.variants],
+        )
+    yield from _unique("scenarios", "scenario", [s.key for s in study.scenarios])
+
+
+def _unique(
+    where: str | Location, what: str, keys: Sequence[str]
+) -> Iterator[tuple[Location, str]]:
+    base: Location = (where,) if isinstance(where, str) else where
+    first: dict[str, int] = {}
+    for index, key in enumerate(keys):
+        if key in first:
+            yield (
+                (*base, index, "key"),
+                f"{what} key '{key}' is used twice (first at item {first[key] + 1}); "
+                "give each a key of its own",
+            )
+        else:
+            first[key] = index
+
+
+def _framing(study: Study) -> Iterator[tuple[Location, str]]:
+    framing = study.framing
+    placed = [(i, s) for i, s in enumerate(study.scenarios) if s.quadrant is not None]
+    if framing is None:
+        for index, scenario in placed:
+            yield (
+                ("scenarios", index, "quadrant"),
+                f"scenario '{scenario.key}' names a quadrant, but the study has no framing; "
+                "add a 'framing' with two axes or remove the quadrant",
+            )
+        return
+    descriptors = {d.key: d for d in study.descriptors}
+    axes_ok = True
+    if framing.axes[0] == framing.axes[1]:
+        axes_ok = False
+        yield (("framing", "axes", 1), f"both axes are '{framing.axes[0]}'; choose two descriptors")
+    for position, key in enumerate(framing.axes):
+        axis = descriptors.get(key)
+        if axis is None:
+            axes_ok = False
+            yield (
+                ("framing", "axes", position),
+                f"axis '{key}' is not a descriptor; {_suggest(key, descriptors)}",
+            )
+        elif len(axis.variants) != 2:
+            axes_ok = False
+            yield (
+                ("framing", "axes", position),
+                f"axis '{key}' has {len(axis.variants)} variants; an axis needs exactly two "
+                "poles",
+            )
+    if not axes_ok:
+        return
+    axes = [descriptors[key] for key in framing.axes]
+    holders: dict[tuple[str, str], str] = {}
+    for index, scenario in placed:
+        assert scenario.quadrant is not None
+        where: Location = ("scenarios", index, "quadrant")
+        broken = False
+        for axis_key in scenario.quadrant:
+            if axis_key not in framing.axes:
+                broken = True
+                yield (
+                    (*where, axis_key),
+                    f"scenario '{scenario.key}' names '{axis_key}', which is not an axis; "
+                    f"{_suggest(axis_key, framing.axes)}",
+                )
+        for axis in axes:
+            pole = scenario.quadrant.get(axis.key)
+            poles = [variant.key for variant in axis.variants]
+            if pole is None:
+                broken = True
+                yield (
+                    where,
+                    f"scenario '{scenario.key}' gives no pole for axis '{axis.key}'; "
+                    f"add '{axis.key}: {poles[0]}' or '{axis.key}: {poles[1]}'",
+                )
+            elif pole not in poles:
+                broken = True
+                yield (
+                    (*where, axis.key),
+                    f"scenario '{scenario.key}' names pole '{pole}' of axis '{axis.key}'; "
+                    f"{_suggest(pole, poles)}",
+                )
+        if broken:
+            continue
+        cell = (scenario.quadrant[axes[0].key], scenario.quadrant[axes[1].key])
+        label = "/".join(cell)
+        if cell in holders:
+            yield (
+                where,
+                f"scenario '{scenario.key}' names quadrant '{label}', which "
+                f"'{holders[cell]}' already holds; each quadrant has one scenario",
+            )
+        else:
+            holders[cell] = scenario.key
+    if len(placed) == len(holders):
+        for x in axes[0].variants:
+            for y in axes[1].variants:
+                if (x.key, y.key) not in holders:
+                    yield (
+                        ("scenarios",),
+                        f"no scenario holds quadrant '{x.key}/{y.key}'; a 2x2 framing needs "
+                        "a scenario in each of its four quadrants",
+                    )
+
+
+def _scenario_sources(study: Study) -> Iterator[tuple[Location, str]]:
+    known = [source.key for source in study.sources]
+    for index, scenario in enumerate(study.scenarios):
+        for position, key in enumerate(scenario.sources):
+            if key not in known:
+                yield (
+                    ("scenarios", index, "sources", position),
+                    f"scenario '{scenario.key}' cites source '{key}', which the study does not "
+                    f"list; {_suggest(key, known)}",
+                )
+        if scenario.origin == "source" and not scenario.sources:
+            yield (
+                ("scenarios", index, "origin"),
+                f"scenario '{scenario.key}' says it comes from a source but names none; "
+                "list the source keys under 'sources'",
+            )
+
+
+def _missing_language(study: Study) -> Iterator[tuple[Location, str]]:
+    language = study.language
+    for location, text in _texts(study, ()):
+        if not text.has(language):
+            yield (
+                location,
+                f"this text has no '{language}' version, the study's language; add "
+                f"'{language}: ...'",
+            )
+
+
+def _texts(node: object, location: Location) -> Iterator[tuple[Location, Text]]:
+    if isinstance(node, Text):
+        yield location, node
+    elif isinstance(node, BaseModel):
+        for name in type(node).model_fields:
+            yield from _texts(getattr(node, name), (*location, name))
+    elif isinstance(node, tuple | list):
+        for index, item in enumerate(node):
+            yield from _texts(item, (*location, index))
+    elif isinstance(node, dict):
+        for key, value in node.items():
+            yield from _texts(value, (*location, key))
