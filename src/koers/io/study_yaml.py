@@ -10,6 +10,7 @@ from __future__ import annotations
 import difflib
 import io
 import os
+import re
 import tempfile
 import types
 import typing
@@ -22,14 +23,16 @@ from pydantic import BaseModel
 from pydantic_core import ErrorDetails, Url
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.constructor import RoundTripConstructor
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from ruamel.yaml.scalarstring import LiteralScalarString
 
 from koers.errors import FormatError, Problem, ValidationError
 from koers.model import Study, Text
 
-__all__ = ["dumps", "load", "loads", "save"]
+__all__ = ["describe_errors", "dumps", "load", "loads", "save"]
 
+_SHORT = re.compile(r"[^\W_][\w .'()/-]{0,30}")
 _HEADER = "Koers study file; the format is explained in docs/study-format.md\n"
 
 
@@ -66,7 +69,22 @@ def loads(text: str, name: str = "<study>") -> Study:
     try:
         return Study.model_validate(tree)
     except pydantic.ValidationError as err:
-        raise ValidationError([_locate(error, tree, name) for error in err.errors()]) from None
+        raise describe_errors(err, tree, name) from None
+
+
+def describe_errors(
+    err: pydantic.ValidationError, tree: Any = None, name: str | None = None
+) -> ValidationError:
+    """Koers's error for pydantic's, each problem explained and located in ``tree``."""
+    problems = []
+    for error in err.errors():
+        location = tuple(error["loc"])
+        line, column = _position(tree, location, key=error["type"] == "extra_forbidden")
+        if tree is None:
+            problems.append(Problem(_explain(error, location), name))
+        else:
+            problems.append(Problem(_explain(error, location), name, line, column))
+    return ValidationError(problems)
 
 
 def dumps(study: Study, previous: str | None = None) -> str:
@@ -109,8 +127,16 @@ def save(study: Study, path: str | Path) -> None:
         raise
 
 
+class _Constructor(RoundTripConstructor):
+    """Leaves dates as text, so a wrong date is reported by the model, with its place."""
+
+
+_Constructor.add_constructor("tag:yaml.org,2002:timestamp", RoundTripConstructor.construct_yaml_str)
+
+
 def _yaml() -> YAML:
     yaml = YAML(typ="rt")
+    yaml.Constructor = _Constructor
     yaml.allow_duplicate_keys = False
     yaml.width = 88
     yaml.indent(mapping=2, sequence=4, offset=2)
@@ -136,17 +162,17 @@ def _parse(text: str, name: str) -> Any:
 
 def _plain(study: Study) -> dict[str, Any]:
     data = study.model_dump(mode="python", exclude_defaults=True)
-    return {"format": study.format, **data}
+    data.update(format=study.format, language=study.language)  # always written
+    return {name: data[name] for name in Study.model_fields if name in data}
 
 
 def _to_yaml(node: Any) -> Any:
     if isinstance(node, dict):
         mapping = CommentedMap((key, _to_yaml(value)) for key, value in node.items())
         if set(node) <= {"nl", "en"} and all(
-            isinstance(v, str) and "\n" not in v for v in node.values()
+            isinstance(value, str) and _SHORT.fullmatch(value) for value in node.values()
         ):
-            if sum(len(v) for v in node.values()) <= 60:
-                mapping.fa.set_flow_style()
+            mapping.fa.set_flow_style()  # {nl: korter, en: shorter} on one line
         return mapping
     if isinstance(node, list | tuple):
         return CommentedSeq(_to_yaml(item) for item in node)
@@ -190,15 +216,7 @@ def _merge(old: Any, new: Any) -> Any:
 # -- from pydantic errors to located problems ---------------------------------------------
 
 
-def _locate(error: ErrorDetails, tree: CommentedMap, name: str) -> Problem:
-    location = tuple(error["loc"])
-    line, column = _position(tree, location, key=error["type"] == "extra_forbidden")
-    return Problem(_explain(error, location), name, line, column)
-
-
-def _position(
-    tree: Any, location: tuple[int | str, ...], *, key: bool
-) -> tuple[int | None, int | None]:
+def _position(tree: Any, location: tuple[int | str, ...], *, key: bool) -> tuple[int, int]:
     """1-based line and column of ``location`` in the parsed tree (of its key if ``key``)."""
     line, column = 1, 1
     node = tree
@@ -217,11 +235,20 @@ def _position(
 
 def _explain(error: ErrorDetails, location: tuple[int | str, ...]) -> str:
     kind = error["type"]
-    field = ".".join(str(part) for part in location if not isinstance(part, int))
+    field = "".join(
+        f"[{part + 1}]" if isinstance(part, int) else f".{part}" for part in location
+    ).lstrip(".")
     value = error.get("input")
     shown = repr(value) if isinstance(value, str | int | float | bool) else None
     if kind == "invariant":
         return error["msg"]
+    if kind == "value_error":
+        return f"{field}: {error.get('ctx', {}).get('error', error['msg'])}"
+    if kind == "literal_error" and location == ("format",):
+        return (
+            f"this file is in study format {shown}, and this version of Koers reads format 1; "
+            "update Koers to read it"
+        )
     if kind == "extra_forbidden":
         unknown = str(location[-1])
         allowed = _allowed_keys(location[:-1])
@@ -284,4 +311,3 @@ def _allowed_keys(location: tuple[int | str, ...]) -> list[str]:
 
 def _is_text(location: tuple[int | str, ...]) -> bool:
     return _model_at(location) is Text
-

@@ -44,15 +44,15 @@ def _suggest(name: str, candidates: Iterable[str]) -> str:
 
 
 def _duplicate_keys(study: Study) -> Iterator[tuple[Location, str]]:
-    yield from _unique("sources", "source", [s.key for s in study.sources])
-    yield from _unique("descriptors", "descriptor", [d.key for d in study.descriptors])
+    yield from _unique("sources", "sources", [s.key for s in study.sources])
+    yield from _unique("descriptors", "descriptors", [d.key for d in study.descriptors])
     for index, descriptor in enumerate(study.descriptors):
         yield from _unique(
             ("descriptors", index, "variants"),
-            f"variant of descriptor '{descriptor.key}'",
+            f"variants of descriptor '{descriptor.key}'",
             [v.key for v in descriptor.variants],
         )
-    yield from _unique("scenarios", "scenario", [s.key for s in study.scenarios])
+    yield from _unique("scenarios", "scenarios", [s.key for s in study.scenarios])
 
 
 def _unique(
@@ -64,7 +64,7 @@ def _unique(
         if key in first:
             yield (
                 (*base, index, "key"),
-                f"{what} key '{key}' is used twice (first at item {first[key] + 1}); "
+                f"two {what} have the key '{key}' (items {first[key] + 1} and {index + 1}); "
                 "give each a key of its own",
             )
         else:
@@ -99,8 +99,7 @@ def _framing(study: Study) -> Iterator[tuple[Location, str]]:
             axes_ok = False
             yield (
                 ("framing", "axes", position),
-                f"axis '{key}' has {len(axis.variants)} variants; an axis needs exactly two "
-                "poles",
+                f"axis '{key}' has {len(axis.variants)} variants; an axis needs exactly two poles",
             )
     if not axes_ok:
         return

@@ -22,7 +22,7 @@ from koers.model.text import Language, Text
 
 __all__ = ["FORMAT_VERSION", "MunicipalityCode", "Source", "Study"]
 
-FORMAT_VERSION = 1
+FORMAT_VERSION: Literal[1] = 1
 
 MunicipalityCode = Annotated[str, StringConstraints(pattern=r"^GM\d{4}$")]
 """A CBS municipality code: ``GM`` followed by four digits, for example ``GM0344`` (Utrecht)."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from typing import Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, model_validator
@@ -24,6 +25,12 @@ class Text(BaseModel):
     def _not_empty(self) -> Text:
         if not (self.nl or self.en):
             raise ValueError("give the text in at least one language (nl or en)")
+        for text in (self.nl, self.en):
+            odd = next((c for c in text or "" if _is_control(c)), None)
+            if odd is not None:
+                raise ValueError(
+                    f"the text holds the control character U+{ord(odd):04X}; remove it"
+                )
         return self
 
     def has(self, language: Language) -> bool:
@@ -42,3 +49,10 @@ class Text(BaseModel):
         if own:
             return own
         return self.nl or self.en or ""
+
+
+def _is_control(character: str) -> bool:
+    """Characters a text may not hold: controls other than newline and tab, line separators."""
+    if character in "\n\t":
+        return False
+    return unicodedata.category(character) in {"Cc", "Zl", "Zp"}

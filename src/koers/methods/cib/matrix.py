@@ -66,9 +66,10 @@ class CrossImpactMatrix:
             problems.append(
                 Problem(f"the judgements are {values.shape}, expected {size} x {size} variants")
             )
-        elif values.size and not np.issubdtype(values.dtype, np.integer):
-            if not np.all(np.isfinite(values)) or not np.all(values == np.round(values)):
-                problems.append(Problem("judgements must be whole numbers"))
+        elif not np.issubdtype(values.dtype, np.integer) and not (
+            np.all(np.isfinite(values)) and np.all(values == np.round(values))
+        ):
+            problems.append(Problem("judgements must be whole numbers"))
         if problems:
             raise ValidationError(problems)
         frozen = np.array(values, dtype=np.int64)

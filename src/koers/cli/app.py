@@ -1,0 +1,137 @@
+"""The ``koers`` commands. Each parses its options, calls one service and prints the result."""
+
+from __future__ import annotations
+
+import json
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from typer.core import TyperGroup
+
+from koers.cli.render import render_study, render_templates
+from koers.errors import KoersError, ValidationError
+from koers.services import studies
+
+__all__ = ["app", "main"]
+
+
+class Lang(StrEnum):
+    nl = "nl"
+    en = "en"
+
+
+class _Group(TyperGroup):
+    """Turns Koers's errors into a message and exit status 2, once, for every command."""
+
+    def invoke(self, ctx: Any) -> Any:
+        try:
+            return super().invoke(ctx)
+        except KoersError as err:
+            if ctx.params.get("debug"):
+                raise
+            _report(err)
+            raise typer.Exit(2) from None
+
+
+def _report(err: KoersError) -> None:
+    console = Console(stderr=True, highlight=False, soft_wrap=True)
+    problems = err.problems if isinstance(err, ValidationError) else ()
+    for problem in problems or [str(err)]:
+        console.print(f"[bold red]error:[/] {problem}", markup=True, emoji=False)
+    if len(problems) > 1:
+        console.print(f"{len(problems)} problems found", emoji=False)
+
+
+app = typer.Typer(
+    cls=_Group,
+    help="Koers: scenario planning and early warning for local government.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+
+@app.callback()
+def _root(
+    debug: Annotated[bool, typer.Option(help="Show a traceback on errors.")] = False,
+) -> None:
+    """Koers: scenario planning and early warning for local government."""
+
+
+def _console() -> Console:
+    return Console(highlight=False, emoji=False)
+
+
+@app.command()
+def templates() -> None:
+    """List the built-in study templates."""
+    render_templates(studies.templates(), _console())
+
+
+@app.command()
+def new(
+    output: Annotated[Path, typer.Option("--output", "-o", help="The study file to write.")],
+    template: Annotated[
+        str, typer.Option(help="A built-in template (see 'koers templates').")
+    ] = "corona-lokale-besturen",
+    lang: Annotated[Lang | None, typer.Option(help="The study's language.")] = None,
+    organisation: Annotated[str | None, typer.Option(help="Your organisation's name.")] = None,
+    municipality: Annotated[
+        str | None, typer.Option(help="CBS municipality code, e.g. GM0344.")
+    ] = None,
+    force: Annotated[bool, typer.Option(help="Overwrite an existing file.")] = False,
+) -> None:
+    """Create a study from a template."""
+    study = studies.new_study(
+        template,
+        language=lang.value if lang else None,
+        organisation=organisation,
+        municipality=municipality,
+    )
+    studies.create_study(study, output, overwrite=force)
+    _console().print(f"{output}: study '{study.title.get(study.language)}' created")
+
+
+@app.command()
+def validate(path: Annotated[Path, typer.Argument(help="The study file to check.")]) -> None:
+    """Check a study file; every problem is listed with its line and column (exit 2)."""
+    study = studies.load_study(path)
+    counts = f"{len(study.scenarios)} scenarios, {len(study.descriptors)} descriptors"
+    _console().print(f"{path}: valid ({counts})")
+
+
+@app.command()
+def show(
+    path: Annotated[Path, typer.Argument(help="The study file to show.")],
+    lang: Annotated[Lang | None, typer.Option(help="Language (default: the study's).")] = None,
+) -> None:
+    """Show the scenario matrix and the scenarios of a study."""
+    study = studies.load_study(path)
+    render_study(study, lang.value if lang else study.language, _console())
+
+
+@app.command()
+def demo(
+    folder: Annotated[
+        Path | None, typer.Option(help="Where to keep the demo study (default: user data).")
+    ] = None,
+) -> None:
+    """Create the demo study (once) and show it."""
+    path, study = studies.demo_study(folder)
+    console = _console()
+    render_study(study, study.language, console)
+    console.print(f"\nDemo study: {path}")
+
+
+@app.command()
+def schema() -> None:
+    """Print the JSON Schema of the study file format."""
+    typer.echo(json.dumps(studies.study_schema(), indent=2, ensure_ascii=False))
+
+
+def main() -> None:
+    """Entry point of the ``koers`` console script."""
+    app()

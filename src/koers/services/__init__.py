@@ -1,0 +1,1 @@
+"""Use cases: what a person asks of Koers, composed from the model, methods and adapters."""

@@ -1,0 +1,28 @@
+"""Every word Koers itself shows has a Dutch translation."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from babel.messages.extract import extract_from_dir
+
+from koers.i18n import catalogue, translator
+
+SOURCE = Path(__file__).parents[1] / "src" / "koers"
+
+
+def _message_ids() -> set[str]:
+    found = extract_from_dir(str(SOURCE), method_map=[("**.py", "python")])
+    return {message for _, _, message, _, _ in found if isinstance(message, str)}
+
+
+def test_every_ui_string_is_translated_into_dutch() -> None:
+    ids = _message_ids()
+    assert "Leadership role" in ids  # the extraction finds the strings
+    missing = sorted(ids - set(catalogue("nl")))
+    assert not missing, f"untranslated into Dutch: {missing}"
+
+
+def test_translator_translates_and_passes_english_through() -> None:
+    assert translator("nl")("Focus areas") == "Aandachtspunten"
+    assert translator("en")("Focus areas") == "Focus areas"
