@@ -7,8 +7,12 @@ from koers.model.text import LANGUAGES, Language, Text
 
 __all__ = [
     "LANGUAGES",
+    "STRONG",
     "Descriptor",
     "Framing",
+    "JUDGEMENT_RANGE",
+    "Judgement",
+    "JudgementSection",
     "Language",
     "Scenario",
     "Source",

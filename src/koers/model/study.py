@@ -17,6 +17,7 @@ from pydantic_core import InitErrorDetails, PydanticCustomError
 
 from koers.model.factors import Descriptor, Key, Variant
 from koers.model.invariants import find_problems
+from koers.model.judgements import JudgementSection
 from koers.model.scenario import Framing, Scenario
 from koers.model.text import Language, Text
 
@@ -43,7 +44,7 @@ class Source(BaseModel):
 
 
 class Study(BaseModel):
-    """A scenario study: its framing, descriptors and scenarios.
+    """A scenario study: its framing, descriptors, scenarios and cross-impact judgements.
 
     Every invariant that spans more than one field is checked by
     :func:`koers.model.invariants.find_problems`, all at once, when a study is built.
@@ -62,6 +63,7 @@ class Study(BaseModel):
     descriptors: tuple[Descriptor, ...] = ()
     framing: Framing | None = None
     scenarios: tuple[Scenario, ...] = ()
+    judgements: tuple[JudgementSection, ...] = ()
 
     @model_validator(mode="after")
     def _invariants(self) -> Study:
@@ -100,6 +102,13 @@ class Study(BaseModel):
             if scenario.quadrant == wanted:
                 return scenario
         raise KeyError(f"{horizontal.key}/{vertical.key}")
+
+    def judgement_section(self, source: str, target: str) -> JudgementSection | None:
+        """The judgements of descriptor ``source`` on ``target``, or ``None`` if not written."""
+        for section in self.judgements:
+            if (section.source, section.target) == (source, target):
+                return section
+        return None
 
     def scenario(self, key: str) -> Scenario:
         """The scenario with ``key``; a ``KeyError`` when there is none."""
