@@ -5,12 +5,26 @@ BIN := $(VENV)/bin
 CODE := $(wildcard src tests benchmarks)
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml constraints.txt | cksum | cut -d' ' -f1)
 
-.PHONY: demo test lint types pytest clean lock
+.PHONY: demo test system-packages lint types pytest clean lock
 
 demo: $(STAMP)
 	$(BIN)/koers demo
 
-test: $(STAMP) lint types pytest
+test: system-packages $(STAMP) lint types pytest
+
+# Debian's chromium and postgresql for the browser and database tests; the script installs only
+# what is missing and, without root or apt-get, says so and changes nothing.
+system-packages:
+	scripts/system-packages.sh
+
+# Front-end test tools (axe-core) from npm, pinned in package-lock.json; without npm the
+# accessibility test skips (and fails under KOERS_REQUIRE_BROWSER=1).
+node_modules/.package-lock.json: package.json package-lock.json
+	@if command -v npm >/dev/null 2>&1; then \
+		npm ci --no-audit --no-fund --silent; \
+	else \
+		echo "npm not found: the accessibility test will skip"; \
+	fi
 
 lint: $(STAMP)
 	$(BIN)/ruff check $(CODE)
@@ -19,7 +33,7 @@ lint: $(STAMP)
 types: $(STAMP)
 	$(BIN)/mypy
 
-pytest: $(STAMP)
+pytest: $(STAMP) node_modules/.package-lock.json
 	$(BIN)/pytest -q
 
 $(STAMP):
@@ -37,4 +51,4 @@ lock:
 	rm -rf .lock-venv
 
 clean:
-	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache
+	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache node_modules artefacts

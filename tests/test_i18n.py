@@ -11,14 +11,21 @@ from koers.i18n import catalogue, translator
 SOURCE = Path(__file__).parents[1] / "src" / "koers"
 
 
+METHODS = [
+    ("**/templates/**.html", "jinja2.ext:babel_extract"),
+    ("**.py", "python"),
+]
+
+
 def _message_ids() -> set[str]:
-    found = extract_from_dir(str(SOURCE), method_map=[("**.py", "python")])
+    found = extract_from_dir(str(SOURCE), method_map=METHODS)
     return {message for _, _, message, _, _ in found if isinstance(message, str)}
 
 
 def test_every_ui_string_is_translated_into_dutch() -> None:
     ids = _message_ids()
     assert "Leadership role" in ids  # the extraction finds the strings
+    assert "Skip to main content" in ids  # ... in the Jinja templates too
     missing = sorted(ids - set(catalogue("nl")))
     assert not missing, f"untranslated into Dutch: {missing}"
 

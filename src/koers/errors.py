@@ -71,7 +71,29 @@ class NotFoundError(KoersError):
 
 
 class ConflictError(KoersError):
-    """A write that would overwrite someone else's newer change."""
+    """A write that would overwrite someone else's newer change.
+
+    ``current`` and ``attempted`` carry the stored value and the value the write tried to put
+    in its place; ``version`` is the version of the object as stored now (``None`` when the
+    object does not exist, or when the conflict is not about versions).
+
+    >>> err = ConflictError("scenario 'a' is at version 3", current=1, attempted=2, version=3)
+    >>> (str(err), err.current, err.attempted, err.version)
+    ("scenario 'a' is at version 3", 1, 2, 3)
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        current: object = None,
+        attempted: object = None,
+        version: int | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.current = current
+        self.attempted = attempted
+        self.version = version
 
 
 class ConvergenceError(KoersError):

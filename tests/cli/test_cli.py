@@ -105,12 +105,13 @@ def test_show_of_missing_file(cli: CliRunner, tmp_path: Path) -> None:
 
 
 def test_demo_creates_and_shows_the_demo_study(cli: CliRunner, tmp_path: Path) -> None:
-    code, out, _ = run(cli, "demo", "--folder", str(tmp_path))
+    code, out, _ = run(cli, "demo", "--folder", str(tmp_path), "--no-serve")
     assert code == 0
     assert (tmp_path / "demo-study.yaml").exists()
+    assert (tmp_path / "koers.db").exists()  # the demo study is in the folder's database
     for name in ("Overbruggen", "Overleven", "Aanpassen", "Transformeren"):
         assert name in out
-    assert run(cli, "demo", "--folder", str(tmp_path))[0] == 0
+    assert run(cli, "demo", "--folder", str(tmp_path), "--no-serve")[0] == 0
 
 
 def test_schema_is_json_schema_of_a_study(cli: CliRunner) -> None:
@@ -122,19 +123,31 @@ def test_schema_is_json_schema_of_a_study(cli: CliRunner) -> None:
     assert schema["additionalProperties"] is False
 
 
-def test_every_command_has_help(cli: CliRunner) -> None:
-    commands = app.registered_commands
-    assert commands
-    for command in commands:
+def _commands() -> list[tuple[list[str], object]]:
+    """Every command as its words after ``koers``, with its callback; groups included."""
+    found: list[tuple[list[str], object]] = []
+    for command in app.registered_commands:
         name = command.name or command.callback.__name__  # type: ignore[union-attr]
-        code, out, _ = run(cli, name, "--help")
-        assert code == 0
-        assert command.callback.__doc__  # type: ignore[union-attr]
+        found.append(([name], command.callback))
+    for group in app.registered_groups:
+        assert group.typer_instance is not None
+        for command in group.typer_instance.registered_commands:
+            name = command.name or command.callback.__name__  # type: ignore[union-attr]
+            found.append(([str(group.name), name], command.callback))
+    return found
+
+
+def test_every_command_has_help(cli: CliRunner) -> None:
+    commands = _commands()
+    assert len(commands) >= 10
+    for words, callback in commands:
+        code, out, _ = run(cli, *words, "--help")
+        assert code == 0, words
+        assert callback.__doc__, words
         assert "Usage" in out
 
 
 def test_every_command_is_in_the_readme() -> None:
     readme = (Path(__file__).parents[2] / "README.md").read_text(encoding="utf-8")
-    for command in app.registered_commands:
-        name = command.name or command.callback.__name__  # type: ignore[union-attr]
-        assert f"koers {name}" in readme
+    for words, _ in _commands():
+        assert "koers " + " ".join(words) in readme, words

@@ -11,9 +11,10 @@ import typer
 from rich.console import Console
 from typer.core import TyperGroup
 
+from koers.cli import cib
 from koers.cli.render import render_study, render_templates
 from koers.errors import KoersError, ValidationError
-from koers.services import studies
+from koers.services import studies, workbench
 
 __all__ = ["app", "main"]
 
@@ -34,6 +35,9 @@ class _Group(TyperGroup):
                 raise
             _report(err)
             raise typer.Exit(2) from None
+        except KeyboardInterrupt:
+            Console(stderr=True).print("interrupted; nothing was written")
+            raise typer.Exit(130) from None
 
 
 def _report(err: KoersError) -> None:
@@ -52,6 +56,9 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
+
+
+app.add_typer(cib.app, name="cib")
 
 
 @app.callback()
@@ -113,17 +120,48 @@ def show(
     render_study(study, lang.value if lang else study.language, _console())
 
 
+Database = Annotated[
+    str | None, typer.Option("--db", help="Database URL or SQLite file (default: user data).")
+]
+Host = Annotated[str, typer.Option(help="The address to listen on.")]
+Port = Annotated[int, typer.Option(min=1, max=65535, help="The port to listen on.")]
+
+
+@app.command()
+def serve(db: Database = None, host: Host = "127.0.0.1", port: Port = 8000) -> None:
+    """Serve the web workbench (pages and JSON API) until Ctrl+C."""
+    _serve(workbench.database_url(db), host, port, "/studies")
+
+
 @app.command()
 def demo(
     folder: Annotated[
         Path | None, typer.Option(help="Where to keep the demo study (default: user data).")
     ] = None,
+    db: Database = None,
+    host: Host = "127.0.0.1",
+    port: Port = 8000,
+    serve: Annotated[bool, typer.Option(help="Serve the workbench after.")] = True,
 ) -> None:
-    """Create the demo study (once) and show it."""
+    """Put the demo study in the database (once) and serve it in the web workbench."""
     path, study = studies.demo_study(folder)
-    console = _console()
-    render_study(study, study.language, console)
-    console.print(f"\nDemo study: {path}")
+    url = workbench.database_url(db or (str(folder / "koers.db") if folder else None))
+    with workbench.Workbench.open(url) as bench:
+        study_id = bench.ensure_demo(study)
+    names = ", ".join(scenario.name.get(study.language) for scenario in study.scenarios)
+    _console().print(f"Demo study: {study.title.get(study.language)} ({names})\nFile: {path}")
+    if serve:
+        _serve(url, host, port, f"/studies/{study_id}")
+
+
+def _serve(database: str, host: str, port: int, page: str) -> None:
+    import uvicorn
+
+    from koers.web import Settings, create_app
+
+    app = create_app(Settings(database=database))
+    _console().print(f"Koers workbench: http://{host}:{port}{page} (Ctrl+C stops)")
+    uvicorn.run(app, host=host, port=port, log_level="warning")
 
 
 @app.command()

@@ -10,10 +10,19 @@ from rich.table import Table
 from rich.text import Text as RichText
 
 from koers.i18n import translator
+from koers.methods.cib.matrix import CrossImpactMatrix
 from koers.model import Language, Study, Text
+from koers.services.cib import SolvedScenario
 from koers.services.studies import TemplateInfo
 
-__all__ = ["render_study", "render_templates"]
+__all__ = [
+    "render_basins",
+    "render_ensemble",
+    "render_study",
+    "render_succession",
+    "render_tableau",
+    "render_templates",
+]
 
 
 def render_templates(found: Sequence[TemplateInfo], console: Console) -> None:
@@ -102,3 +111,99 @@ def _spaced(parts: list[RichText | Group]) -> list[RichText | Group]:
             spaced.append(RichText(""))
         spaced.append(part)
     return spaced
+
+
+def render_tableau(
+    matrix: CrossImpactMatrix,
+    rows: Sequence[SolvedScenario],
+    space: int,
+    complete: bool,
+    console: Console,
+) -> None:
+    """The scenario tableau of ScenarioWizard: descriptors down, scenarios across.
+
+    Wide solutions are split into blocks of scenarios that fit the terminal.
+    """
+    state = "complete" if complete else "incomplete: the search stopped at its limit"
+    console.print(f"{len(rows)} scenarios of {space:,} ({state})")
+    label_width = max((len(label) for label in matrix.descriptors), default=0)
+    cell_width = max((len(v) for names in matrix.variants for v in names), default=1)
+    cell_width = max(cell_width, 4)
+    per_block = max(1, (console.width - label_width - 4) // (cell_width + 3))
+    for start in range(0, len(rows), per_block):
+        block = rows[start : start + per_block]
+        table = Table(show_header=True, header_style="bold", box=None, pad_edge=False)
+        table.add_column("", style="bold", no_wrap=True)
+        for number in range(start + 1, start + len(block) + 1):
+            table.add_column(f"#{number}", no_wrap=True, min_width=cell_width)
+        for index, descriptor in enumerate(matrix.descriptors):
+            table.add_row(descriptor, *(row.labels[index] for row in block))
+        table.add_row("TIS", *(str(row.total_impact_score) for row in block), style="dim")
+        table.add_row("IC", *(str(row.inconsistency) for row in block), style="dim")
+        table.add_row("margin", *(str(row.margin) for row in block), style="dim")
+        console.print()
+        console.print(table)
+
+
+def render_succession(
+    matrix: CrossImpactMatrix,
+    steps: Sequence[Sequence[str]],
+    attractor: Sequence[Sequence[str]],
+    is_cycle: bool,
+    console: Console,
+) -> None:
+    """The succession path as a table: descriptors down, steps across; changes in bold."""
+    table = Table(show_header=True, header_style="bold", box=None, pad_edge=False)
+    table.add_column("", style="bold", no_wrap=True)
+    for number in range(len(steps)):
+        table.add_column(f"step {number}" if number else "start", no_wrap=True)
+    for index, descriptor in enumerate(matrix.descriptors):
+        cells = []
+        for number, step in enumerate(steps):
+            moved = number > 0 and steps[number - 1][index] != step[index]
+            cells.append(RichText(step[index], style="bold" if moved else ""))
+        table.add_row(descriptor, *cells)
+    console.print(table)
+    ending = "a cycle of" if is_cycle else "the consistent scenario"
+    shown = " -> ".join(" ".join(scenario) for scenario in attractor)
+    console.print(f"\nEnds in {ending}: {shown}")
+
+
+def render_basins(
+    matrix: CrossImpactMatrix,
+    rows: Sequence[dict[str, object]],
+    exact: bool,
+    starts: int,
+    console: Console,
+) -> None:
+    """Attractors and their volume weights, heaviest first."""
+    how = "all" if exact else "a random sample of"
+    console.print(f"{len(rows)} attractors; {how} {starts:,} start scenarios")
+    table = Table("weight", "share", "kind", "attractor", box=None, header_style="bold")
+    for row in rows:
+        weight = int(str(row["weight"]))
+        scenarios = row["scenarios"]
+        assert isinstance(scenarios, list)
+        table.add_row(
+            f"{weight:,}",
+            f"{weight / starts:.1%}",
+            "cycle" if row["is_cycle"] else "scenario",
+            " -> ".join(" ".join(scenario) for scenario in scenarios),
+        )
+    console.print(table)
+
+
+def render_ensemble(
+    matrix: CrossImpactMatrix,
+    rows: Sequence[dict[str, object]],
+    members: int,
+    console: Console,
+) -> None:
+    """Scenarios by the number of members in which they are consistent."""
+    console.print(f"{len(rows)} scenarios consistent in at least one of {members} matrices")
+    table = Table("members", "mean", *matrix.descriptors, box=None, header_style="bold")
+    for row in rows:
+        labels = row["labels"]
+        assert isinstance(labels, list)
+        table.add_row(f"{row['members']}/{members}", "yes" if row["in_mean"] else "", *labels)
+    console.print(table)

@@ -12,9 +12,11 @@ from typing import TYPE_CHECKING
 
 from pydantic import BaseModel
 
+from koers.model.judgements import JUDGEMENT_RANGE, STRONG
 from koers.model.text import Text
 
 if TYPE_CHECKING:
+    from koers.model.factors import Descriptor
     from koers.model.study import Study
 
 __all__ = ["Location", "find_problems"]
@@ -28,6 +30,7 @@ def find_problems(study: Study) -> list[tuple[Location, str]]:
     problems += _duplicate_keys(study)
     problems += _framing(study)
     problems += _scenario_sources(study)
+    problems += _judgements(study)
     problems += _missing_language(study)
     return problems
 
@@ -173,6 +176,71 @@ def _scenario_sources(study: Study) -> Iterator[tuple[Location, str]]:
                 f"scenario '{scenario.key}' says it comes from a source but names none; "
                 "list the source keys under 'sources'",
             )
+
+
+def _judgements(study: Study) -> Iterator[tuple[Location, str]]:
+    descriptors = {d.key: d for d in study.descriptors}
+    low, high = JUDGEMENT_RANGE
+    first: dict[tuple[str, str], int] = {}
+    for index, section in enumerate(study.judgements):
+        where: Location = ("judgements", index)
+        pair = f"'{section.source}' on '{section.target}'"
+        source = descriptors.get(section.source)
+        target = descriptors.get(section.target)
+        for role, key in (("source", section.source), ("target", section.target)):
+            if key not in descriptors:
+                yield (
+                    (*where, role),
+                    f"judgements of {pair}: {role} '{key}' is not a descriptor; "
+                    f"{_suggest(key, descriptors)}",
+                )
+        if section.source == section.target:
+            yield (
+                (*where, "target"),
+                f"judgements of '{section.source}' on itself: a study does not write "
+                "self-impacts; choose another target descriptor or remove this section",
+            )
+        elif (section.source, section.target) in first:
+            yield (
+                (*where, "target"),
+                f"judgements of {pair} are written twice (sections "
+                f"{first[section.source, section.target] + 1} and {index + 1}); merge them "
+                "into one section",
+            )
+        else:
+            first[section.source, section.target] = index
+        for source_variant, row in section.impacts.items():
+            at: Location = (*where, "impacts", source_variant)
+            if source is not None and source.variant(source_variant) is None:
+                yield (
+                    at,
+                    f"judgements of {pair}: '{source_variant}' is not a variant of "
+                    f"'{source.key}'; {_suggest(source_variant, _variant_keys(source))}",
+                )
+            for target_variant, value in row.items():
+                if target is not None and target.variant(target_variant) is None:
+                    yield (
+                        (*at, target_variant),
+                        f"judgements of {pair}: '{target_variant}' is not a variant of "
+                        f"'{target.key}'; {_suggest(target_variant, _variant_keys(target))}",
+                    )
+                if not low <= value <= high:
+                    yield (
+                        (*at, target_variant),
+                        f"judgement {value:+d} of '{source_variant}' on '{target_variant}' is "
+                        f"outside {low}..+{high}; write a whole number from {low} (strongly "
+                        f"hinders) to +{high} (strongly promotes)",
+                    )
+        if section.reason is None and section.strongest >= STRONG:
+            yield (
+                (*where, "reason"),
+                f"judgements of {pair} include a strong one (±{STRONG} or more) but no "
+                "reason; add 'reason: {nl: ..., en: ...}' saying why the influence is strong",
+            )
+
+
+def _variant_keys(descriptor: Descriptor) -> list[str]:
+    return [variant.key for variant in descriptor.variants]
 
 
 def _missing_language(study: Study) -> Iterator[tuple[Location, str]]:

@@ -1,0 +1,150 @@
+"""One handler turns every error into a page a person understands or one JSON shape.
+
+Pages under ``/api`` get ``{"error": {"status": ..., "message": ..., "problems": [...]}}``
+(and, for a 409, ``"conflict"`` with the stored and the attempted value); every other path
+gets the error page in the reader's language. No stack trace ever leaves the server.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import HTMLResponse, JSONResponse, Response
+from starlette.exceptions import HTTPException
+
+from koers.errors import ConflictError, KoersError, NotFoundError, ValidationError
+from koers.i18n import translator
+from koers.web.rendering import language_of, render
+
+__all__ = ["error_document", "install"]
+
+log = logging.getLogger("koers.web")
+
+
+def N_(message: str) -> str:
+    """Mark ``message`` for translation where it is written; translate it where shown."""
+    return message
+
+
+_TITLES = {
+    400: N_("The request cannot be handled"),
+    403: N_("Not allowed"),
+    404: N_("Page not found"),
+    405: N_("Not allowed"),
+    409: N_("Someone else changed this first"),
+    413: N_("The file is too large"),
+    415: N_("Unsupported file type"),
+    422: N_("Please check your input"),
+    500: N_("Something went wrong on our side"),
+}
+
+_EXPLANATIONS = {
+    400: N_("Koers cannot handle this request as it is."),
+    403: N_("This request came from another site and was refused."),
+    404: N_("There is no page at this address."),
+    405: N_("This address does not accept this kind of request."),
+    409: N_("Someone else saved a change first. Open the page again to see it."),
+    413: N_("Files of at most 2 MB can be imported."),
+    415: N_("Koers imports study files in YAML (.yaml or .yml)."),
+    422: N_("Some of what you entered cannot be used; the problems are listed below."),
+    500: N_(
+        "This is a fault in Koers, not in what you did. Try again; if it happens again, "
+        "please report it."
+    ),
+}
+
+
+def install(app: FastAPI) -> None:
+    """Register the one error handler for every kind of error."""
+    for kind in (KoersError, HTTPException, RequestValidationError, Exception):
+        app.add_exception_handler(kind, handle)
+
+
+def status_of(error: Exception) -> int:
+    """The HTTP status of ``error``."""
+    if isinstance(error, HTTPException):
+        return error.status_code
+    if isinstance(error, NotFoundError):
+        return 404
+    if isinstance(error, ConflictError):
+        return 409
+    if isinstance(error, RequestValidationError):
+        return 404 if any(e.get("loc", ("",))[0] == "path" for e in error.errors()) else 422
+    if isinstance(error, ValidationError):
+        return 422
+    if isinstance(error, KoersError):
+        return 400
+    return 500
+
+
+def error_document(error: Exception, language: str = "en") -> dict[str, Any]:
+    """The JSON error object of ``error``."""
+    status = status_of(error)
+    _ = translator(language)
+    problems: list[dict[str, Any]] = []
+    if isinstance(error, ValidationError):
+        problems = [
+            {"message": p.message, "path": p.path, "line": p.line, "column": p.column}
+            for p in error.problems
+        ]
+        message = _("Please check your input")
+    elif isinstance(error, RequestValidationError):
+        for item in error.errors():
+            where = ".".join(str(part) for part in item.get("loc", ()))
+            problems.append(
+                {"message": str(item.get("msg", "")), "path": where, "line": None, "column": None}
+            )
+        message = _(_TITLES[status])
+        if status == 404:
+            problems = []
+    elif isinstance(error, KoersError):
+        message = str(error)
+    elif isinstance(error, HTTPException) and status != 404:
+        message = _(_TITLES.get(status, "The request cannot be handled"))
+    elif status == 404:
+        message = _("There is no page at this address.")
+    else:
+        message = _(_TITLES[500])
+    document: dict[str, Any] = {"status": status, "message": message, "problems": problems}
+    if isinstance(error, ConflictError):
+        document["conflict"] = {
+            "current": getattr(error, "current", None),
+            "attempted": getattr(error, "attempted", None),
+            "version": getattr(error, "version", None),
+        }
+    return {"error": document}
+
+
+async def handle(request: Request, error: Exception) -> Response:
+    """The response for ``error``: JSON under ``/api``, a page everywhere else."""
+    status = status_of(error)
+    if status >= 500:
+        log.exception("unexpected error at %s", request.url.path, exc_info=error)
+    if request.url.path.startswith("/api"):
+        headers = getattr(error, "headers", None)
+        return JSONResponse(error_document(error), status_code=status, headers=headers)
+    language = language_of(request)
+    _ = translator(language)
+    document = error_document(error, language)["error"]
+    title = _(_TITLES.get(status, _TITLES[400]))
+    page = {
+        **document,
+        "title": title,
+        "message": _(_EXPLANATIONS.get(status, _EXPLANATIONS[400])),
+        # Koers's own messages are English; the page marks them so (lang="en").
+        "detail": str(error)
+        if isinstance(error, KoersError) and not isinstance(error, ValidationError)
+        else None,
+    }
+    back = request.headers.get("referer", "")
+    host = request.headers.get("host", "")
+    page["back"] = back if back and back.split("/")[2:3] == [host] else None
+    try:
+        return render(request, "error.html", page, language=language, status=status, title=title)
+    except Exception:  # the error page itself failed: answer plainly, never with a trace
+        log.exception("the error page failed at %s", request.url.path)
+        html = f'<!doctype html><html lang="{language}"><title>{status}</title><h1>{status}</h1>'
+        return HTMLResponse(html, status_code=status)

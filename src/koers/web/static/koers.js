@@ -1,0 +1,78 @@
+// Koers workbench: small progressive enhancements. Every page works without this file.
+"use strict";
+
+(function () {
+  var VALID = /^[+\-\u2212]?[0-3]$/;
+  var lang = document.documentElement.lang || "en";
+  var MESSAGES = {
+    nl: "Vul een heel getal in van -3 tot +3 (leeg is 0).",
+    en: "Enter a whole number from -3 to +3 (empty is 0)."
+  };
+
+  function valueOf(input) {
+    var text = input.value.trim();
+    if (text === "") { return 0; }
+    if (!VALID.test(text)) { return null; }
+    return parseInt(text.replace("\u2212", "-"), 10);
+  }
+
+  function colour(input) {
+    var cell = input.closest("td");
+    var value = valueOf(input);
+    for (var v = -3; v <= 3; v += 1) { cell.classList.remove("v" + v); }
+    if (value !== null) { cell.classList.add("v" + value); }
+  }
+
+  function check(input) {
+    var form = input.form;
+    var message = form.querySelector(".field-error");
+    var bad = valueOf(input) === null;
+    input.setAttribute("aria-invalid", bad ? "true" : "false");
+    colour(input);
+    var anyBad = form.querySelector("[data-cell][aria-invalid='true']");
+    message.textContent = anyBad ? (MESSAGES[lang] || MESSAGES.en) : "";
+    return !bad;
+  }
+
+  function move(input, rowStep, columnStep) {
+    var cell = input.closest("td");
+    var row = cell.parentElement;
+    var column = Array.prototype.indexOf.call(row.children, cell);
+    var rows = row.parentElement.children;
+    var rowIndex = Array.prototype.indexOf.call(rows, row) + rowStep;
+    if (rowIndex < 0 || rowIndex >= rows.length) { return; }
+    var target = rows[rowIndex].children[column + columnStep];
+    var next = target && target.querySelector("[data-cell]");
+    if (next) { next.focus(); next.select(); }
+  }
+
+  var KEYS = { ArrowUp: [-1, 0], ArrowDown: [1, 0], ArrowLeft: [0, -1], ArrowRight: [0, 1] };
+
+  document.querySelectorAll("[data-grid]").forEach(function (grid) {
+    grid.addEventListener("keydown", function (event) {
+      var step = KEYS[event.key];
+      if (!step || !event.target.matches("[data-cell]") || event.altKey || event.ctrlKey || event.metaKey) {
+        return;
+      }
+      event.preventDefault();
+      move(event.target, step[0], step[1]);
+    });
+    grid.addEventListener("input", function (event) {
+      if (event.target.matches("[data-cell]")) { check(event.target); }
+    });
+    grid.addEventListener("focusin", function (event) {
+      if (event.target.matches("[data-cell]")) { event.target.select(); }
+    });
+  });
+
+  document.querySelectorAll(".judgement-form").forEach(function (form) {
+    form.addEventListener("submit", function (event) {
+      var cells = form.querySelectorAll("[data-cell]");
+      var first = null;
+      cells.forEach(function (input) {
+        if (!check(input) && !first) { first = input; }
+      });
+      if (first) { event.preventDefault(); first.focus(); }
+    });
+  });
+}());

@@ -1,0 +1,119 @@
+"""Every page passes axe-core's WCAG 2.1 A and AA rules, in Dutch and in English.
+
+Each page is also saved as a full-page screenshot in artefacts/screenshots/ to look at.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from playwright.sync_api import expect
+
+
+def _overview(page: Any, study: dict[str, Any]) -> None:
+    page.goto(study["links"]["page"])
+
+
+def _studies(page: Any, study: dict[str, Any]) -> None:
+    page.goto("/studies")
+
+
+def _study_nav(position: int) -> Callable[[Any, dict[str, Any]], None]:
+    """Follows the study navigation's link at ``position`` (names differ per language)."""
+
+    def go(page: Any, study: dict[str, Any]) -> None:
+        page.goto(study["links"]["page"])
+        page.locator("nav.study-nav li a").nth(position).click()
+        page.wait_for_load_state()
+
+    return go
+
+
+def _scenario(page: Any, study: dict[str, Any]) -> None:
+    page.goto(study["links"]["page"])
+    page.locator(".quadrants a").first.click()
+    expect(page).to_have_url(re.compile(r"/scenarios/"))
+
+
+def _scenario_editing(page: Any, study: dict[str, Any]) -> None:
+    _scenario(page, study)
+    page.locator("details.edit summary").first.click()
+
+
+def _tableau_fixed(page: Any, study: dict[str, Any]) -> None:
+    _study_nav(3)(page, study)
+    choice = page.locator("form.interventions select").first
+    choice.select_option(index=1)
+    page.locator("form.interventions button[type=submit]").click()
+    expect(page).to_have_url(re.compile(r"fix-"))
+
+
+def _matrix_refused(page: Any, study: dict[str, Any]) -> None:
+    _study_nav(2)(page, study)
+    page.locator("[data-cell]").first.fill("4")
+    page.locator("[data-cell]").first.dispatch_event("input")
+
+
+def _not_found(page: Any, study: dict[str, Any]) -> None:
+    page.goto("/studies/987654")
+
+
+def _conflict(page: Any, study: dict[str, Any]) -> None:
+    _scenario(page, study)
+    form = page.locator("details.edit form").first
+    # Someone else saves first: the version in this form is now stale.
+    page.evaluate(
+        """async (action) => {
+            const form = document.querySelector("details.edit form");
+            const data = new FormData(form);
+            data.set("nl", "Een ander was eerder.");
+            data.set("en", "Someone else was first.");
+            await fetch(action, {method: "POST", body: new URLSearchParams(data)});
+        }""",
+        form.get_attribute("action"),
+    )
+    page.locator("details.edit summary").first.click()
+    form.locator("textarea").last.fill("My own words.")
+    with page.expect_response(lambda r: r.request.method == "POST"):
+        form.locator("button[type=submit]").click()
+    page.wait_for_load_state()
+
+
+PAGES: dict[str, Callable[[Any, dict[str, Any]], None]] = {
+    "studies": _studies,
+    "overview": _overview,
+    "scenario": _scenario,
+    "scenario-editing": _scenario_editing,
+    "descriptors": _study_nav(1),
+    "matrix": _study_nav(2),
+    "matrix-refused": _matrix_refused,
+    "tableau": _study_nav(3),
+    "tableau-intervention": _tableau_fixed,
+    "conflict": _conflict,
+    "not-found": _not_found,
+}
+
+
+@pytest.fixture(params=["nl", "en"])
+def reader(request: pytest.FixtureRequest, browser: Any, live_server: Any) -> Any:
+    """A page reading ``nl`` or ``en``."""
+    context = browser.new_context(
+        base_url=live_server.url, locale="nl-NL", viewport={"width": 1280, "height": 800}
+    )
+    context.add_cookies([{"name": "koers_lang", "value": request.param, "url": live_server.url}])
+    yield context.new_page()
+    context.close()
+
+
+@pytest.mark.parametrize("name", list(PAGES))
+def test_page_has_no_wcag_violations(
+    name: str, reader: Any, study: dict[str, Any], axe: Any, screenshot: Any
+) -> None:
+    PAGES[name](reader, study)
+    language = reader.locator("html").get_attribute("lang")
+    screenshot(reader, f"{name}-{language}")
+    violations = axe(reader)
+    assert not violations, f"{name} ({language}):\n" + "\n".join(violations)
