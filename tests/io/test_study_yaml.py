@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from koers.errors import ValidationError
-from koers.io import study_yaml
+from koers.io import atomic, study_yaml
 
 DATA = Path(__file__).parent.parent / "data" / "studies"
 BROKEN = DATA / "broken"
@@ -110,7 +110,7 @@ def test_save_is_atomic_and_leaves_no_temporary_files(
     def disk_full(descriptor: int) -> None:
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(study_yaml.os, "fsync", disk_full)
+    monkeypatch.setattr(atomic.os, "fsync", disk_full)
     with pytest.raises(OSError, match="No space"):
         study_yaml.save(study.model_copy(update={"organisation": "Elders"}), target)
     assert target.read_bytes() == before

@@ -19,14 +19,13 @@ from __future__ import annotations
 
 import csv
 import io
-import os
 import re
-import tempfile
 from pathlib import Path
 
 import numpy as np
 
 from koers.errors import FormatError, Problem, ValidationError
+from koers.io.atomic import write_atomic
 from koers.methods.cib.matrix import CrossImpactMatrix
 
 __all__ = ["read_csv_matrix", "write_csv_matrix"]
@@ -164,7 +163,7 @@ def write_csv_matrix(matrix: CrossImpactMatrix, path: str | Path, *, delimiter: 
     lines = [delimiter.join(["", *(_quote(label) for label in labels)])]
     for label, row in zip(labels, matrix.judgements.tolist(), strict=True):
         lines.append(delimiter.join([_quote(label), *(str(value) for value in row)]))
-    _write_atomic(Path(path), "".join(f"{line}\r\n" for line in lines).encode("utf-8"))
+    write_atomic(Path(path), "".join(f"{line}\r\n" for line in lines).encode("utf-8"))
 
 
 def _text(path: Path, encoding: str | None) -> str:
@@ -365,20 +364,3 @@ def _looks_numeric(labels: list[str]) -> bool:
 def _delimiter_bytes(raw: bytes) -> bytes:
     first = raw.split(b"\n", 1)[0]
     return b";" if first.count(b";") > first.count(b",") else b","
-
-
-def _write_atomic(path: Path, data: bytes) -> None:
-    """Write ``data`` so a reader sees the old file or the new one, never half of it."""
-    directory = path.parent if str(path.parent) else Path()
-    mode = path.stat().st_mode & 0o777 if path.exists() else 0o644
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=directory)
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(data)
-            stream.flush()
-            os.fsync(stream.fileno())
-        Path(temporary).chmod(mode)
-        Path(temporary).replace(path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise

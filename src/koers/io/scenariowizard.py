@@ -42,9 +42,7 @@ from __future__ import annotations
 
 import csv
 import math
-import os
 import re
-import tempfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -53,6 +51,7 @@ import numpy as np
 import numpy.typing as npt
 
 from koers.errors import FormatError, Problem, ValidationError
+from koers.io.atomic import write_atomic
 from koers.methods.cib.matrix import CrossImpactMatrix
 
 __all__ = [
@@ -221,7 +220,7 @@ def write_scw(project: ScenarioWizardProject, path: str | Path) -> None:
     lines.extend(["#", "#"])
     newline = project.newline
     text = newline.join(line.replace("\n", newline) for line in lines) + newline
-    _write_atomic(Path(path), _encode(text))
+    write_atomic(Path(path), _encode(text))
 
 
 def read_sl(path: str | Path) -> tuple[SolutionRecord, ...]:
@@ -306,7 +305,7 @@ def write_sl(records: Iterable[SolutionRecord], path: str | Path, *, newline: st
             str(record.total_impact_score),
         )
         lines.append(f'"{variants}",{",".join(fields)},"{record.text}"')
-    _write_atomic(Path(path), _encode(newline.join(lines) + newline))
+    write_atomic(Path(path), _encode(newline.join(lines) + newline))
 
 
 class _ScwParser:
@@ -715,23 +714,6 @@ def _read_lines(path: Path) -> tuple[list[str], str]:
     if lines[-1] == "":
         lines.pop()
     return [line.removesuffix("\r") for line in lines], newline
-
-
-def _write_atomic(path: Path, data: bytes) -> None:
-    """Write ``data`` so a reader sees the old file or the new one, never half of it."""
-    directory = path.parent if str(path.parent) else Path()
-    mode = path.stat().st_mode & 0o777 if path.exists() else 0o644
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=directory)
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(data)
-            stream.flush()
-            os.fsync(stream.fileno())
-        Path(temporary).chmod(mode)
-        Path(temporary).replace(path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
 
 
 def _integer(text: str) -> int | None:

@@ -9,9 +9,7 @@ from __future__ import annotations
 
 import difflib
 import io
-import os
 import re
-import tempfile
 import types
 import typing
 from collections.abc import Iterator
@@ -28,6 +26,7 @@ from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from ruamel.yaml.scalarstring import LiteralScalarString
 
 from koers.errors import FormatError, Problem, ValidationError
+from koers.io.atomic import write_atomic
 from koers.model import Study, Text
 
 __all__ = ["describe_errors", "dumps", "load", "loads", "save"]
@@ -113,18 +112,7 @@ def save(study: Study, path: str | Path) -> None:
             previous = path.read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError):
             previous = None
-    text = dumps(study, previous)
-    directory = path.parent if str(path.parent) else Path()
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=directory)
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as stream:
-            stream.write(text)
-            stream.flush()
-            os.fsync(stream.fileno())
-        Path(temporary).replace(path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+    write_atomic(path, dumps(study, previous).encode("utf-8"))
 
 
 class _Constructor(RoundTripConstructor):
