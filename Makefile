@@ -21,7 +21,7 @@ system-packages:
 # accessibility test skips (and fails under KOERS_REQUIRE_BROWSER=1).
 node_modules/.package-lock.json: package.json package-lock.json
 	@if command -v npm >/dev/null 2>&1; then \
-		npm ci --no-audit --no-fund --silent; \
+		npm ci --no-audit --no-fund --loglevel=error; \
 	else \
 		echo "npm not found: the accessibility test will skip"; \
 	fi

@@ -150,6 +150,8 @@ def models(quick: bool) -> list[tuple[str, Callable[[], CrossImpactMatrix]]]:
         [(20, 1e10, 1), (25, 1e11, 2)]
         if quick
         else [
+            (16, 1e7, 7),
+            (18, 1e8, 8),
             (20, 1e10, 1),
             (22, 1e10, 5),
             (25, 1e11, 2),

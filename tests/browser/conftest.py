@@ -16,11 +16,13 @@ import socket
 import threading
 import time
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
+from playwright.sync_api import Browser, BrowserContext, Page
 
 ROOT = Path(__file__).parents[2]
 CHROMIUM = Path(os.environ.get("KOERS_CHROMIUM", "/usr/bin/chromium"))
@@ -39,6 +41,9 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 TIMEOUT_MS = 10_000
+
+Screenshot = Callable[[Page, str], Path]
+Axe = Callable[[Page], list[str]]
 
 
 def require(reason: str) -> None:
@@ -63,7 +68,9 @@ class LiveServer:
         return self.url + path
 
 
+@contextmanager
 def _serve(app: Any) -> Iterator[str]:
+    """Serves ``app`` with uvicorn in a thread on a free loopback port; its base URL."""
     import uvicorn
 
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
@@ -113,7 +120,7 @@ def live_server(
         database_url = f"sqlite:///{tmp_path_factory.mktemp('live') / 'koers.db'}"
     app = build_app(database_url)
     try:
-        for url in _serve(app):
+        with _serve(app) as url:
             yield LiveServer(url=url, app=app, database_url=database_url)
     finally:
         if backend == "postgresql":
@@ -135,15 +142,11 @@ def study(live_server: LiveServer) -> dict[str, Any]:
 
 
 @pytest.fixture(scope="session")
-def browser() -> Iterator[Any]:
+def browser() -> Iterator[Browser]:
     """Debian's Chromium, headless, for the whole session."""
     if not CHROMIUM.exists():
         require(f"no Chromium at {CHROMIUM}: run scripts/system-packages.sh as root")
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        require("Python Playwright is not installed: pip install -e '.[dev]'")
-    from playwright.sync_api import expect
+    from playwright.sync_api import expect, sync_playwright
 
     expect.set_options(timeout=TIMEOUT_MS)
     with sync_playwright() as playwright:
@@ -154,7 +157,7 @@ def browser() -> Iterator[Any]:
         chromium.close()
 
 
-def _context(browser: Any, live_server: LiveServer, language: str | None) -> Any:
+def _context(browser: Browser, live_server: LiveServer, language: str | None) -> BrowserContext:
     context = browser.new_context(
         base_url=live_server.url, locale="nl-NL", viewport={"width": 1280, "height": 800}
     )
@@ -166,7 +169,7 @@ def _context(browser: Any, live_server: LiveServer, language: str | None) -> Any
 
 
 @pytest.fixture
-def page(browser: Any, live_server: LiveServer) -> Iterator[Any]:
+def page(browser: Browser, live_server: LiveServer) -> Iterator[Page]:
     """A page in a fresh browser context (its own cookies), reading English."""
     context = _context(browser, live_server, "en")
     yield context.new_page()
@@ -174,7 +177,7 @@ def page(browser: Any, live_server: LiveServer) -> Iterator[Any]:
 
 
 @pytest.fixture
-def dutch_page(browser: Any, live_server: LiveServer) -> Iterator[Any]:
+def dutch_page(browser: Browser, live_server: LiveServer) -> Iterator[Page]:
     """A page in a fresh context with no language chosen: a Dutch browser, the default."""
     context = _context(browser, live_server, None)
     yield context.new_page()
@@ -182,7 +185,7 @@ def dutch_page(browser: Any, live_server: LiveServer) -> Iterator[Any]:
 
 
 @pytest.fixture
-def other_page(browser: Any, live_server: LiveServer) -> Iterator[Any]:
+def other_page(browser: Browser, live_server: LiveServer) -> Iterator[Page]:
     """A page in a second, separate context: another person editing at the same time."""
     context = _context(browser, live_server, "en")
     yield context.new_page()
@@ -197,11 +200,11 @@ def _slug(name: str) -> str:
 
 
 @pytest.fixture(scope="session")
-def screenshot() -> Callable[[Any, str], Path]:
+def screenshot() -> Screenshot:
     """Saves a full-page screenshot to artefacts/screenshots/NAME.png and returns its path."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
 
-    def take(page: Any, name: str) -> Path:
+    def take(page: Page, name: str) -> Path:
         path = SCREENSHOTS / f"{_slug(name)}.png"
         page.screenshot(path=str(path), full_page=True)
         return path
@@ -210,7 +213,7 @@ def screenshot() -> Callable[[Any, str], Path]:
 
 
 @pytest.fixture(scope="session")
-def axe() -> Callable[[Any], list[str]]:
+def axe() -> Axe:
     """Runs axe-core's WCAG 2.1 A and AA rules on a page; one line per violation found.
 
     A line names the rule, its impact, the element and the rule's help text.
@@ -219,7 +222,7 @@ def axe() -> Callable[[Any], list[str]]:
         require(f"axe-core is not installed ({AXE} missing): run 'npm ci' (make test does)")
     script = AXE.read_text(encoding="utf-8")
 
-    def run(page: Any) -> list[str]:
+    def run(page: Page) -> list[str]:
         # Through the DevTools protocol, not a <script> tag, so the page's own
         # Content-Security-Policy stays in force and is not what decides whether axe loads.
         session = page.context.new_cdp_session(page)

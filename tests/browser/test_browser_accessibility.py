@@ -6,25 +6,27 @@ Each page is also saved as a full-page screenshot in artefacts/screenshots/ to l
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
-from playwright.sync_api import expect
+from playwright.sync_api import Browser, Page, expect
+
+from .conftest import Axe, LiveServer, Screenshot
 
 
-def _overview(page: Any, study: dict[str, Any]) -> None:
+def _overview(page: Page, study: dict[str, Any]) -> None:
     page.goto(study["links"]["page"])
 
 
-def _studies(page: Any, study: dict[str, Any]) -> None:
+def _studies(page: Page, study: dict[str, Any]) -> None:
     page.goto("/studies")
 
 
-def _study_nav(position: int) -> Callable[[Any, dict[str, Any]], None]:
+def _study_nav(position: int) -> Callable[[Page, dict[str, Any]], None]:
     """Follows the study navigation's link at ``position`` (names differ per language)."""
 
-    def go(page: Any, study: dict[str, Any]) -> None:
+    def go(page: Page, study: dict[str, Any]) -> None:
         page.goto(study["links"]["page"])
         page.locator("nav.study-nav li a").nth(position).click()
         page.wait_for_load_state()
@@ -32,18 +34,18 @@ def _study_nav(position: int) -> Callable[[Any, dict[str, Any]], None]:
     return go
 
 
-def _scenario(page: Any, study: dict[str, Any]) -> None:
+def _scenario(page: Page, study: dict[str, Any]) -> None:
     page.goto(study["links"]["page"])
     page.locator(".quadrants a").first.click()
     expect(page).to_have_url(re.compile(r"/scenarios/"))
 
 
-def _scenario_editing(page: Any, study: dict[str, Any]) -> None:
+def _scenario_editing(page: Page, study: dict[str, Any]) -> None:
     _scenario(page, study)
     page.locator("details.edit summary").first.click()
 
 
-def _tableau_fixed(page: Any, study: dict[str, Any]) -> None:
+def _tableau_fixed(page: Page, study: dict[str, Any]) -> None:
     _study_nav(3)(page, study)
     choice = page.locator("form.interventions select").first
     choice.select_option(index=1)
@@ -51,17 +53,17 @@ def _tableau_fixed(page: Any, study: dict[str, Any]) -> None:
     expect(page).to_have_url(re.compile(r"fix-"))
 
 
-def _matrix_refused(page: Any, study: dict[str, Any]) -> None:
+def _matrix_refused(page: Page, study: dict[str, Any]) -> None:
     _study_nav(2)(page, study)
     page.locator("[data-cell]").first.fill("4")
     page.locator("[data-cell]").first.dispatch_event("input")
 
 
-def _not_found(page: Any, study: dict[str, Any]) -> None:
+def _not_found(page: Page, study: dict[str, Any]) -> None:
     page.goto("/studies/987654")
 
 
-def _conflict(page: Any, study: dict[str, Any]) -> None:
+def _conflict(page: Page, study: dict[str, Any]) -> None:
     _scenario(page, study)
     form = page.locator("details.edit form").first
     # Someone else saves first: the version in this form is now stale.
@@ -82,7 +84,7 @@ def _conflict(page: Any, study: dict[str, Any]) -> None:
     page.wait_for_load_state()
 
 
-PAGES: dict[str, Callable[[Any, dict[str, Any]], None]] = {
+PAGES: dict[str, Callable[[Page, dict[str, Any]], None]] = {
     "studies": _studies,
     "overview": _overview,
     "scenario": _scenario,
@@ -98,7 +100,9 @@ PAGES: dict[str, Callable[[Any, dict[str, Any]], None]] = {
 
 
 @pytest.fixture(params=["nl", "en"])
-def reader(request: pytest.FixtureRequest, browser: Any, live_server: Any) -> Any:
+def reader(
+    request: pytest.FixtureRequest, browser: Browser, live_server: LiveServer
+) -> Iterator[Page]:
     """A page reading ``nl`` or ``en``."""
     context = browser.new_context(
         base_url=live_server.url, locale="nl-NL", viewport={"width": 1280, "height": 800}
@@ -110,7 +114,7 @@ def reader(request: pytest.FixtureRequest, browser: Any, live_server: Any) -> An
 
 @pytest.mark.parametrize("name", list(PAGES))
 def test_page_has_no_wcag_violations(
-    name: str, reader: Any, study: dict[str, Any], axe: Any, screenshot: Any
+    name: str, reader: Page, study: dict[str, Any], axe: Axe, screenshot: Screenshot
 ) -> None:
     PAGES[name](reader, study)
     language = reader.locator("html").get_attribute("lang")

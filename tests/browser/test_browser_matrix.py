@@ -6,7 +6,9 @@ import re
 from typing import Any
 
 import pytest
-from playwright.sync_api import expect
+from playwright.sync_api import Browser, Locator, Page, expect
+
+from .conftest import LiveServer, Screenshot
 
 # The versioned saves and the solver's input come from the database: run on both.
 pytestmark = pytest.mark.parametrize(
@@ -16,37 +18,39 @@ pytestmark = pytest.mark.parametrize(
 OUT_OF_RANGE = "Enter a whole number from -3 to +3 (empty is 0)."
 
 
-def _study_page(page: Any, study: dict[str, Any], link: str) -> None:
+def _study_page(page: Page, study: dict[str, Any], link: str) -> None:
     """Opens the study's overview, then one of its pages by the study navigation."""
     page.goto(study["links"]["page"])
     page.get_by_role("navigation", name="Study").get_by_role("link", name=link).click()
 
 
-def _first_section(page: Any) -> Any:
+def _first_section(page: Page) -> Locator:
     """The first section of the matrix editor: the first source's impact on one target."""
     section = page.get_by_role("main").get_by_role("region").first
     expect(section.get_by_role("table")).to_be_visible()
     return section
 
 
-def _cell(section: Any, row: str, column: str) -> Any:
+def _cell(section: Locator, row: str, column: str) -> Locator:
     return section.get_by_label(f"Impact of {row} on {column}", exact=True)
 
 
-def _tableau(page: Any) -> tuple[str, str]:
+def _tableau(page: Page) -> tuple[str, str]:
     """The tableau's summary line and its table, as text."""
     summary = page.get_by_role("status").filter(has_text="consistent scenarios")
     table = page.get_by_role("table", name="Scenario tableau")
     return summary.inner_text(), table.inner_text() if table.count() else ""
 
 
-def _variant_in_first_scenario(page: Any, descriptor: str) -> str:
+def _variant_in_first_scenario(page: Page, descriptor: str) -> str:
     header = page.get_by_role("rowheader", name=descriptor, exact=True)
     row = page.get_by_role("table", name="Scenario tableau").get_by_role("row").filter(has=header)
     return str(row.get_by_role("cell").first.inner_text()).strip()
 
 
-def test_arrow_keys_move_between_cells(page: Any, study: dict[str, Any], screenshot: Any) -> None:
+def test_arrow_keys_move_between_cells(
+    page: Page, study: dict[str, Any], screenshot: Screenshot
+) -> None:
     _study_page(page, study, "Cross-impact matrix")
     expect(
         page.get_by_role("heading", level=1, name=re.compile("Cross-impact matrix"))
@@ -72,7 +76,7 @@ def test_arrow_keys_move_between_cells(page: Any, study: dict[str, Any], screens
 
 
 def test_typing_4_is_refused_with_a_message(
-    page: Any, study: dict[str, Any], screenshot: Any
+    page: Page, study: dict[str, Any], screenshot: Screenshot
 ) -> None:
     _study_page(page, study, "Cross-impact matrix")
     section = _first_section(page)
@@ -102,7 +106,7 @@ def test_typing_4_is_refused_with_a_message(
 
 
 def test_without_javascript_the_server_refuses_4(
-    browser: Any, live_server: Any, study: dict[str, Any]
+    browser: Browser, live_server: LiveServer, study: dict[str, Any]
 ) -> None:
     context = browser.new_context(base_url=live_server.url, java_script_enabled=False)
     context.add_cookies([{"name": "koers_lang", "value": "en", "url": live_server.url}])
@@ -121,7 +125,7 @@ def test_without_javascript_the_server_refuses_4(
 
 
 def test_a_changed_judgement_changes_the_consistent_scenarios(
-    page: Any, study: dict[str, Any], screenshot: Any
+    page: Page, study: dict[str, Any], screenshot: Screenshot
 ) -> None:
     _study_page(page, study, "Consistent scenarios")
     expect(page.get_by_role("heading", level=1, name="Consistent scenarios")).to_be_visible()
@@ -166,7 +170,7 @@ def test_a_changed_judgement_changes_the_consistent_scenarios(
 
 
 def test_the_intervention_panel_fixes_a_variant(
-    page: Any, study: dict[str, Any], screenshot: Any
+    page: Page, study: dict[str, Any], screenshot: Screenshot
 ) -> None:
     _study_page(page, study, "Consistent scenarios")
     summary_before, _ = _tableau(page)

@@ -6,7 +6,9 @@ import re
 from typing import Any
 
 import pytest
-from playwright.sync_api import expect
+from playwright.sync_api import Locator, Page, expect
+
+from .conftest import Screenshot
 
 # The versioned saves and the solver's input come from the database: run on both.
 pytestmark = pytest.mark.parametrize(
@@ -14,7 +16,7 @@ pytestmark = pytest.mark.parametrize(
 )
 
 
-def _open_first_scenario(page: Any, study: dict[str, Any]) -> str:
+def _open_first_scenario(page: Page, study: dict[str, Any]) -> str:
     """Goes from the study's overview to the first scenario of the 2x2 matrix; its address."""
     page.goto(study["links"]["page"])
     quadrants = page.get_by_role("list", name="The four scenarios")
@@ -25,7 +27,7 @@ def _open_first_scenario(page: Any, study: dict[str, Any]) -> str:
     return address
 
 
-def _summary_editor(page: Any) -> Any:
+def _summary_editor(page: Page) -> Locator:
     """Opens the in-place editor of the summary; the region that holds it."""
     region = page.get_by_role("region", name="Summary")
     region.locator("summary").click()
@@ -34,7 +36,7 @@ def _summary_editor(page: Any) -> Any:
 
 
 def test_edit_a_scenario_and_see_it_saved(
-    page: Any, study: dict[str, Any], screenshot: Any
+    page: Page, study: dict[str, Any], screenshot: Screenshot
 ) -> None:
     _open_first_scenario(page, study)
     expect(page.get_by_role("heading", level=1)).to_be_visible()
@@ -58,7 +60,7 @@ def test_edit_a_scenario_and_see_it_saved(
 
 
 def test_a_conflicting_edit_gets_the_conflict_page_with_both_values(
-    page: Any, other_page: Any, study: dict[str, Any], screenshot: Any
+    page: Page, other_page: Page, study: dict[str, Any], screenshot: Screenshot
 ) -> None:
     address = _open_first_scenario(page, study)
     other_page.goto(address)

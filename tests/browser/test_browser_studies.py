@@ -5,10 +5,13 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from playwright.sync_api import expect
+import pytest
+from playwright.sync_api import Page, expect
+
+from .conftest import Screenshot
 
 
-def test_create_a_study_from_the_template(page: Any, screenshot: Any) -> None:
+def test_create_a_study_from_the_template(page: Page, screenshot: Screenshot) -> None:
     page.goto("/studies")
     expect(page.get_by_role("heading", level=1, name="Studies")).to_be_visible()
     screenshot(page, "flow-studies-empty")
@@ -31,7 +34,7 @@ def test_create_a_study_from_the_template(page: Any, screenshot: Any) -> None:
     screenshot(page, "flow-studies-list")
 
 
-def test_the_language_switch_goes_from_dutch_to_english_and_back(dutch_page: Any) -> None:
+def test_the_language_switch_goes_from_dutch_to_english_and_back(dutch_page: Page) -> None:
     page = dutch_page
     page.goto("/studies")
     html = page.locator("html")
@@ -55,7 +58,7 @@ def test_the_language_switch_goes_from_dutch_to_english_and_back(dutch_page: Any
 
 
 def test_the_language_switch_keeps_the_reader_on_the_same_page(
-    dutch_page: Any, study: dict[str, Any]
+    dutch_page: Page, study: dict[str, Any]
 ) -> None:
     page = dutch_page
     address = study["links"]["page"]
@@ -65,7 +68,7 @@ def test_the_language_switch_keeps_the_reader_on_the_same_page(
     expect(page).to_have_url(re.compile(re.escape(address) + "$"))
 
 
-def test_a_missing_page_looks_like_the_product(page: Any, screenshot: Any) -> None:
+def test_a_missing_page_looks_like_the_product(page: Page, screenshot: Screenshot) -> None:
     response = page.goto("/studies/987654")
     assert response is not None
     assert response.status == 404
@@ -80,8 +83,23 @@ def test_a_missing_page_looks_like_the_product(page: Any, screenshot: Any) -> No
     screenshot(page, "flow-not-found")
 
 
-def test_an_unknown_address_gets_the_same_404_page(page: Any) -> None:
+def test_an_unknown_address_gets_the_same_404_page(page: Page) -> None:
     response = page.goto("/no/such/page")
     assert response is not None
     assert response.status == 404
     expect(page.get_by_role("heading", level=1, name="Page not found")).to_be_visible()
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="base.html sends only request.url.path as 'next': the query string is lost",
+)
+def test_the_language_switch_keeps_the_query(dutch_page: Page, study: dict[str, Any]) -> None:
+    # A reader who fixed variants on the tableau, or chose a source in the matrix editor,
+    # keeps that view in the other language.
+    page = dutch_page
+    address = study["links"]["page"] + "/matrix?source=verandering"
+    page.goto(address)
+    page.get_by_role("button", name="English").click()
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+    expect(page).to_have_url(re.compile(re.escape(address) + "$"))

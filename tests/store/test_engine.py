@@ -80,3 +80,13 @@ def test_a_postgresql_server_that_is_not_there_is_explained() -> None:
         KoersError, match=r"cannot open the database postgresql\+psycopg://k:\*\*\*@"
     ):
         Repository.open("postgresql+psycopg://k:secret@127.0.0.1:1/koers")
+
+
+def test_migrations_run_with_sqlite_foreign_keys_off(tmp_path: Path) -> None:
+    # Batch mode drops and re-creates tables; with foreign keys on, that would cascade.
+    engine = engines.create(f"sqlite:///{tmp_path / 'k.db'}", foreign_keys=False)
+    try:
+        with engine.connect() as connection:
+            assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar_one() == 0
+    finally:
+        engine.dispose()

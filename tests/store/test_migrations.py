@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import itertools
+import os
+import subprocess
+import sys
 import threading
 from pathlib import Path
 
@@ -133,3 +136,19 @@ def test_two_processes_opening_a_new_database_at_once_both_succeed(database_url:
         thread.join()
     assert errors == []
     assert _current(database_url) == HEAD
+
+
+def test_the_shipped_alembic_ini_serves_the_alembic_command(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'k.db'}"
+    migrate.upgrade(url)
+    ini = migrate.MIGRATIONS.parent / "alembic.ini"
+    result = subprocess.run(
+        [sys.executable, "-m", "alembic", "-c", str(ini), "check"],
+        env={**os.environ, "KOERS_DATABASE_URL": url},
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "No new upgrade operations detected" in result.stdout + result.stderr

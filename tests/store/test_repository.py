@@ -239,6 +239,46 @@ def test_set_judgement_reason(repo: Repository, corona: Study) -> None:
     assert repo.get_study(study_id) == stored
 
 
+def test_set_section_writes_cells_and_reason_at_once(repo: Repository, corona: Study) -> None:
+    study_id = repo.add_study(corona)
+    reason = Text(nl="Geweld rekt de crisis.", en="Violence drags the crisis out.")
+    cells = {("stijgend", "langer"): 2, ("stijgend", "korter"): -2}
+    stored = repo.set_section(study_id, "geweld", "duur", cells, reason=reason, version=None)
+    section = stored.study.judgement_section("geweld", "duur")
+    assert section is not None
+    assert section.impacts == {"stijgend": {"langer": 2, "korter": -2}}
+    assert section.reason == reason
+    assert stored.versions["judgements:geweld:duur"] == 1
+    assert repo.get_study(study_id) == stored
+
+
+def test_set_section_is_all_or_nothing(repo: Repository, corona: Study) -> None:
+    study_id = repo.add_study(corona)
+    before = repo.get_study(study_id)
+    # The first cell is fine; the second is strong and the section has no reason.
+    cells = {("stijgend", "langer"): 1, ("stijgend", "korter"): -3}
+    with pytest.raises(ValidationError):
+        repo.set_section(study_id, "geweld", "duur", cells, version=None)
+    _unchanged(repo, before)
+    with pytest.raises(ValidationError):
+        repo.set_section(study_id, "duur", "financien", {("korter", "krap"): 4}, version=1)
+    _unchanged(repo, before)
+
+
+def test_a_conflict_on_a_section_shows_every_cell_being_written(
+    repo: Repository, corona: Study
+) -> None:
+    study_id = repo.add_study(corona)
+    repo.set_judgement(study_id, "duur", "korter", "financien", "krap", -1, version=1)
+    cells = {("korter", "krap"): 1, ("langer", "krap"): 0}
+    with pytest.raises(ConflictError) as caught:
+        repo.set_section(study_id, "duur", "financien", cells, version=1)
+    # The template judges a long crisis +1 on tight finances.
+    assert caught.value.current == {"korter->krap": -1, "langer->krap": 1}
+    assert caught.value.attempted == {"korter->krap": 1, "langer->krap": 0}
+    assert caught.value.version == 2
+
+
 def test_a_zero_in_a_section_that_was_never_written_changes_nothing(
     repo: Repository, corona: Study
 ) -> None:

@@ -9,6 +9,7 @@ from fastapi import FastAPI
 from starlette.testclient import TestClient
 
 from koers.web import Settings, create_app
+from koers.web.errors import ErrorDocument
 
 SHAPE = {"status", "message", "problems"}
 
@@ -40,7 +41,7 @@ def failing(database_url: str) -> Iterator[TestClient]:
         ("post", "/api/studies", {"language": "fr"}, 422),
         ("post", "/api/studies", "not json", 422),
         ("delete", "/api/studies", None, 405),
-        ("patch", "/api/studies/999/scenarios/x", {"version": 1, "changes": {}}, 404),
+        ("patch", "/api/studies/999/scenarios/x", {"version": 1, "changes": {"name": None}}, 404),
     ],
 )
 def test_every_api_error_has_one_shape(
@@ -56,6 +57,15 @@ def test_every_api_error_has_one_shape(
     assert isinstance(error["problems"], list)
     for problem in error["problems"]:
         assert set(problem) == {"message", "path", "line", "column"}
+    ErrorDocument.model_validate(response.json())  # the shape the OpenAPI description names
+
+
+def test_the_api_description_names_the_error_shape(client: TestClient) -> None:
+    schema = client.get("/api/openapi.json").json()
+    responses = schema["paths"]["/api/studies/{study_id}/scenarios/{key}"]["patch"]["responses"]
+    for status in ("404", "409", "422"):
+        ref = responses[status]["content"]["application/json"]["schema"]["$ref"]
+        assert ref.endswith("/ErrorDocument")
 
 
 def test_a_bug_is_a_page_without_a_stack_trace(failing: TestClient) -> None:

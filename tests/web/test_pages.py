@@ -102,6 +102,13 @@ def test_the_language_switch_sets_a_cookie_and_returns(client: TestClient, study
     assert "Scenario matrix" in html and "Bridging" in html
 
 
+def test_the_language_switch_keeps_the_view(client: TestClient, study_id: int) -> None:
+    address = f"/studies/{study_id}/tableau?fix-duur=korter"
+    assert f'name="next" value="{address}"' in client.get(address).text.replace("&amp;", "&")
+    response = client.post("/language", data={"lang": "en", "next": address})
+    assert response.headers["location"] == address
+
+
 def test_the_language_switch_does_not_redirect_elsewhere(client: TestClient) -> None:
     for target in ("https://evil.example/", "//evil.example/", "/\\evil"):
         response = client.post("/language", data={"lang": "nl", "next": target})

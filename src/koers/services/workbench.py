@@ -239,8 +239,6 @@ class Workbench:
         self, study_id: int, key: str, changes: Mapping[str, Any], version: int
     ) -> StoredStudy:
         """Change fields of scenario ``key`` seen at ``version``."""
-        stored = self.get(study_id)
-        _scenario(stored.study, key)
         _only(changes, SCENARIO_FIELDS, "scenario")
         return self.repository.update_scenario(study_id, key, changes, version)
 
@@ -248,8 +246,6 @@ class Workbench:
         self, study_id: int, key: str, changes: Mapping[str, Any], version: int
     ) -> StoredStudy:
         """Change the name or description of descriptor ``key`` seen at ``version``."""
-        stored = self.get(study_id)
-        _descriptor(stored.study, key)
         _only(changes, DESCRIPTOR_FIELDS, "descriptor")
         return self.repository.update_descriptor(study_id, key, changes, version)
 
@@ -301,21 +297,14 @@ class Workbench:
             if (current.score(*cell) if current else 0) != value
         }
         _check_section(study, current, source, target, changed, new_reason)
-        write_reason = new_reason != old_reason
-        if write_reason and new_reason is not None:
-            stored = self.repository.set_judgement_reason(
-                study_id, source, target, new_reason, version
-            )
-            version = stored.versions.get(f"judgements:{source}:{target}")
-            write_reason = False
-        for (source_variant, target_variant), value in changed.items():
-            stored = self.repository.set_judgement(
-                study_id, source, source_variant, target, target_variant, value, version
-            )
-            version = stored.versions.get(f"judgements:{source}:{target}")
-        if write_reason:
-            stored = self.repository.set_judgement_reason(study_id, source, target, None, version)
-        return stored
+        return self.repository.set_section(
+            study_id,
+            source,
+            target,
+            changed,
+            reason="keep" if new_reason == old_reason else new_reason,
+            version=version,
+        )
 
     # Cross-impact balance --------------------------------------------------------------
 
@@ -342,7 +331,7 @@ class Workbench:
             indexes[study.descriptors.index(descriptor)] = keys.index(variant_key)
         if problems:
             raise ValidationError(problems)
-        key = (stored.id, _version_key(stored), tuple(sorted(indexes.items())))
+        key = (stored.id, _solve_key(stored), tuple(sorted(indexes.items())))
         with self._lock:
             if key in self._cache:
                 self._cache.move_to_end(key)
@@ -378,8 +367,11 @@ def _demo() -> Study:
     )
 
 
-def _version_key(stored: StoredStudy) -> tuple[tuple[str, int], ...]:
-    return tuple(sorted(stored.versions.items()))
+def _solve_key(stored: StoredStudy) -> tuple[object, ...]:
+    """What a solution depends on: the descriptors, their variants and the judgements."""
+    shape = tuple((d.key, tuple(v.key for v in d.variants)) for d in stored.study.descriptors)
+    judged = tuple(sorted(v for v in stored.versions.items() if v[0].startswith("judgements:")))
+    return shape, judged
 
 
 def _only(changes: Mapping[str, Any], allowed: tuple[str, ...], what: str) -> None:
@@ -391,13 +383,6 @@ def _only(changes: Mapping[str, Any], allowed: tuple[str, ...], what: str) -> No
         )
     if not changes:
         raise ValidationError([Problem(f"nothing to change; give one of: {', '.join(allowed)}")])
-
-
-def _scenario(study: Study, key: str) -> None:
-    try:
-        study.scenario(key)
-    except KeyError:
-        raise NotFoundError(f"the study has no scenario '{key[:64]}'") from None
 
 
 def _descriptor(study: Study, key: str) -> Any:

@@ -28,7 +28,7 @@ BUSY_TIMEOUT_MS = 15_000
 WRITE = {"koers_write": True}
 """Execution options of a connection that will write (``BEGIN IMMEDIATE`` on SQLite)."""
 
-_DRIVERS = {"sqlite": "sqlite", "postgresql": "postgresql+psycopg"}
+_BACKENDS = ("sqlite", "postgresql")
 
 
 def parse_url(url: str) -> URL:
@@ -46,7 +46,7 @@ def parse_url(url: str) -> URL:
             f"'{url}' is not a database URL; write sqlite:///path/to/koers.db or "
             "postgresql+psycopg://user@host/database"
         ) from err
-    if parsed.get_backend_name() not in _DRIVERS:
+    if parsed.get_backend_name() not in _BACKENDS:
         raise KoersError(
             f"Koers stores studies in SQLite or PostgreSQL, not '{parsed.get_backend_name()}'; "
             "write sqlite:///path/to/koers.db or postgresql+psycopg://user@host/database"

@@ -262,42 +262,10 @@ class Repository:
     ) -> StoredStudy:
         """Set the judgement of ``source_variant`` on ``target_variant``; 0 removes it.
 
-        ``version`` is the version of the section ``"judgements:<source>:<target>"``, or
-        ``None`` when the section does not exist yet (it is then made).
-
-        Raises
-        ------
-        koers.errors.NotFoundError
-            When there is no such study.
-        koers.errors.ConflictError
-            When ``version`` is not the section's stored version.
-        koers.errors.ValidationError
-            When the changed study breaks a rule of the model (a value outside -3..+3, an
-            unknown variant, a strong judgement without a reason); nothing is written.
+        One cell of :meth:`set_section`; ``version`` is as there.
         """
-        if value == 0 and version is None:
-            stored_study = self._unless_section(study_id, source, target)
-            if stored_study is not None:
-                return stored_study  # no section: nothing to set to 0
-        with self._write(study_id) as (row, document):
-            section = _section(row, document, source, target)
-            stored = section.get("impacts", {}).get(source_variant, {}).get(target_variant, 0)
-            guards.check_version(
-                f"the judgements of '{source}' on '{target}'",
-                _version_of(row, source, target),
-                version,
-                current=stored,
-                attempted=value,
-            )
-            impacts: dict[str, dict[str, Any]] = section.setdefault("impacts", {})
-            if value == 0:
-                cells = impacts.get(source_variant, {})
-                cells.pop(target_variant, None)
-                if not cells:
-                    impacts.pop(source_variant, None)
-            else:
-                impacts.setdefault(source_variant, {})[target_variant] = value
-            return self._save_section(row, document, source, target)
+        cells = {(source_variant, target_variant): value}
+        return self.set_section(study_id, source, target, cells, version=version)
 
     def set_judgement_reason(
         self,
@@ -309,33 +277,73 @@ class Repository:
     ) -> StoredStudy:
         """Give (or with ``None`` remove) the reason of the judgements of ``source`` on ``target``.
 
-        ``version`` is as for :meth:`set_judgement`.
+        The reason alone, by :meth:`set_section`; ``version`` is as there.
+        """
+        return self.set_section(study_id, source, target, {}, reason=reason, version=version)
+
+    def set_section(
+        self,
+        study_id: int,
+        source: str,
+        target: str,
+        cells: Mapping[tuple[str, str], int],
+        *,
+        reason: Text | Literal["keep"] | None = "keep",
+        version: int | None,
+    ) -> StoredStudy:
+        """Set judgements of ``source`` on ``target`` and their reason in one transaction.
+
+        ``cells`` maps (source variant, target variant) to a judgement; 0 removes it.
+        ``reason`` is a text, ``None`` (remove it) or ``"keep"``. ``version`` is the version
+        of the section ``"judgements:<source>:<target>"``, or ``None`` when the section does
+        not exist yet (it is then made). All of it is written, or nothing.
 
         Raises
         ------
         koers.errors.NotFoundError
             When there is no such study.
         koers.errors.ConflictError
-            When ``version`` is not the section's stored version.
+            When ``version`` is not the section's stored version; it shows the stored and
+            the attempted values of the cells (and reason) being written.
         koers.errors.ValidationError
-            When the changed study breaks a rule of the model (strong judgements need a
-            reason); nothing is written.
+            When the changed study breaks a rule of the model (a value outside -3..+3, an
+            unknown variant, a strong judgement without a reason); nothing is written.
         """
-        if reason is None and version is None:
-            stored = self._unless_section(study_id, source, target)
-            if stored is not None:
-                return stored  # no section: no reason to remove
+        attempted_reason = reason.model_dump(mode="json") if isinstance(reason, Text) else reason
+        makes_nothing = all(value == 0 for value in cells.values()) and reason in ("keep", None)
+        if version is None and makes_nothing:
+            stored_study = self._unless_section(study_id, source, target)
+            if stored_study is not None:
+                return stored_study  # no section, and nothing to put in one
         with self._write(study_id) as (row, document):
             section = _section(row, document, source, target)
-            attempted = reason.model_dump(mode="json") if reason is not None else None
+            impacts: dict[str, dict[str, Any]] = section.setdefault("impacts", {})
+            current: dict[str, Any] = {f"{a}->{b}": impacts.get(a, {}).get(b, 0) for a, b in cells}
+            attempted: dict[str, Any] = {f"{a}->{b}": value for (a, b), value in cells.items()}
+            if reason != "keep":
+                current["reason"] = section.get("reason")
+                attempted["reason"] = attempted_reason
+            if len(cells) == 1 and reason == "keep":
+                current, attempted = next(iter(current.values())), next(iter(attempted.values()))
+            elif not cells:
+                current, attempted = current["reason"], attempted["reason"]
             guards.check_version(
                 f"the judgements of '{source}' on '{target}'",
                 _version_of(row, source, target),
                 version,
-                current=section.get("reason"),
+                current=current,
                 attempted=attempted,
             )
-            section["reason"] = attempted
+            for (source_variant, target_variant), value in cells.items():
+                if value == 0:
+                    row_cells = impacts.get(source_variant, {})
+                    row_cells.pop(target_variant, None)
+                    if not row_cells:
+                        impacts.pop(source_variant, None)
+                else:
+                    impacts.setdefault(source_variant, {})[target_variant] = value
+            if reason != "keep":
+                section["reason"] = attempted_reason
             return self._save_section(row, document, source, target)
 
     def _unless_section(self, study_id: int, source: str, target: str) -> StoredStudy | None:

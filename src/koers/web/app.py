@@ -75,7 +75,7 @@ def create_app(settings: Settings, *, repository: Repository | None = None) -> F
     app.mount("/static", StaticFiles(directory=str(static)), name="static")
     for module in (studies, study, cib):
         app.include_router(module.pages)
-        app.include_router(module.api, prefix="/api")
+        app.include_router(module.api, prefix="/api", responses=errors.ERROR_RESPONSES)
     errors.install(app)
     app.middleware("http")(_guard(settings))
 

@@ -1,36 +1,62 @@
 """The context objects of the pages: plain JSON data, rendered as HTML or sent as JSON.
 
 Every page is drawn from one of these objects and its JSON twin under ``/api`` returns the
-same object, so anything a person sees can also be read by a script. Texts stay bilingual
-(``{"nl": ..., "en": ...}``); the page picks the reader's language.
+same object, so anything a person sees can also be read by a script. The shapes are typed
+(``TypedDict``, in :mod:`koers.web.shapes`), so the OpenAPI description documents them.
+Texts stay bilingual (``{"nl": ..., "en": ...}``); the page picks the reader's language.
 """
 
 from __future__ import annotations
-
-from typing import Any
 
 from koers.errors import NotFoundError
 from koers.model import Descriptor, Scenario, Study, Text
 from koers.services.studies import TemplateInfo
 from koers.services.workbench import StoredStudy, StudySummary, Tableau
+from koers.web.shapes import (
+    Axis,
+    DescriptorsPage,
+    FramingContext,
+    Heading,
+    JsonText,
+    Links,
+    MatrixPage,
+    PoleItem,
+    Quadrant,
+    QuadrantRow,
+    ScenarioPage,
+    SectionContext,
+    StudiesPage,
+    StudyPage,
+    TableauPage,
+)
 
 __all__ = [
+    "DescriptorsPage",
+    "MatrixPage",
+    "ScenarioPage",
+    "SectionContext",
+    "StudiesPage",
+    "StudyPage",
+    "TableauPage",
     "descriptors_page",
     "matrix_page",
     "scenario_page",
+    "section_context",
     "studies_page",
     "study_page",
     "tableau_page",
 ]
 
-JsonText = dict[str, str | None] | None
+
+def _text(text: Text) -> JsonText:
+    return {"nl": text.nl, "en": text.en}
 
 
-def _text(text: Text | None) -> JsonText:
-    return None if text is None else {"nl": text.nl, "en": text.en}
+def _maybe(text: Text | None) -> JsonText | None:
+    return None if text is None else _text(text)
 
 
-def _links(study_id: int) -> dict[str, str]:
+def _links(study_id: int) -> Links:
     base = f"/studies/{study_id}"
     return {
         "page": base,
@@ -42,7 +68,7 @@ def _links(study_id: int) -> dict[str, str]:
     }
 
 
-def studies_page(summaries: list[StudySummary], templates: list[TemplateInfo]) -> dict[str, Any]:
+def studies_page(summaries: list[StudySummary], templates: list[TemplateInfo]) -> StudiesPage:
     """The list of studies and the templates a new study can start from."""
     return {
         "studies": [
@@ -64,7 +90,7 @@ def studies_page(summaries: list[StudySummary], templates: list[TemplateInfo]) -
     }
 
 
-def _heading(stored: StoredStudy) -> dict[str, Any]:
+def _heading(stored: StoredStudy) -> Heading:
     study = stored.study
     return {
         "id": stored.id,
@@ -75,7 +101,7 @@ def _heading(stored: StoredStudy) -> dict[str, Any]:
     }
 
 
-def _named(descriptor: Descriptor) -> dict[str, Any]:
+def _axis(descriptor: Descriptor) -> Axis:
     return {
         "key": descriptor.key,
         "name": _text(descriptor.name),
@@ -83,48 +109,56 @@ def _named(descriptor: Descriptor) -> dict[str, Any]:
     }
 
 
-def study_page(stored: StoredStudy) -> dict[str, Any]:
+def _framing(stored: StoredStudy) -> FramingContext | None:
+    study = stored.study
+    if study.framing is None:
+        return None
+    horizontal, vertical = study.axes()
+    rows: list[QuadrantRow] = []
+    for y_pole in reversed(vertical.variants):  # the second pole on top
+        cells: list[Quadrant] = []
+        for x_pole in horizontal.variants:
+            try:
+                scenario = study.quadrant_scenario(x_pole, y_pole)
+            except KeyError:
+                continue
+            cells.append(
+                {
+                    "key": scenario.key,
+                    "name": _text(scenario.name),
+                    "summary": _maybe(scenario.summary),
+                    "poles": {horizontal.key: x_pole.key, vertical.key: y_pole.key},
+                    "url": f"/studies/{stored.id}/scenarios/{scenario.key}",
+                }
+            )
+        rows.append({"pole": {"key": y_pole.key, "name": _text(y_pole.name)}, "cells": cells})
+    return {
+        "question": _maybe(study.framing.question),
+        "horizontal": _axis(horizontal),
+        "vertical": _axis(vertical),
+        "rows": rows,
+    }
+
+
+def study_page(stored: StoredStudy) -> StudyPage:
     """The study overview: its facts, the 2x2 scenario matrix and the list of scenarios."""
     study = stored.study
-    framing = None
-    if study.framing is not None:
-        horizontal, vertical = study.axes()
-        rows = []
-        for y_pole in reversed(vertical.variants):  # the second pole on top
-            row = []
-            for x_pole in horizontal.variants:
-                try:
-                    scenario = study.quadrant_scenario(x_pole, y_pole)
-                except KeyError:
-                    continue
-                row.append(
-                    {
-                        "key": scenario.key,
-                        "name": _text(scenario.name),
-                        "summary": _text(scenario.summary),
-                        "poles": {horizontal.key: x_pole.key, vertical.key: y_pole.key},
-                        "url": f"/studies/{stored.id}/scenarios/{scenario.key}",
-                    }
-                )
-            rows.append({"pole": {"key": y_pole.key, "name": _text(y_pole.name)}, "cells": row})
-        framing = {
-            "question": _text(study.framing.question),
-            "horizontal": _named(horizontal),
-            "vertical": _named(vertical),
-            "rows": rows,
-        }
     return {
-        **_heading(stored),
+        "id": stored.id,
+        "title": _text(study.title),
+        "organisation": study.organisation,
+        "language": study.language,
+        "links": _links(stored.id),
         "version": stored.versions.get("study"),
         "municipality": study.municipality,
         "horizon": study.horizon.isoformat(),
-        "description": _text(study.description),
-        "framing": framing,
+        "description": _maybe(study.description),
+        "framing": _framing(stored),
         "scenarios": [
             {
                 "key": scenario.key,
                 "name": _text(scenario.name),
-                "summary": _text(scenario.summary),
+                "summary": _maybe(scenario.summary),
                 "url": f"/studies/{stored.id}/scenarios/{scenario.key}",
             }
             for scenario in study.scenarios
@@ -137,11 +171,11 @@ def study_page(stored: StoredStudy) -> dict[str, Any]:
     }
 
 
-def scenario_page(stored: StoredStudy, key: str) -> dict[str, Any]:
+def scenario_page(stored: StoredStudy, key: str) -> ScenarioPage:
     """One scenario with everything it asks of the organisation, and its version."""
     study = stored.study
     scenario = _scenario(study, key)
-    poles = []
+    poles: list[PoleItem] = []
     if scenario.quadrant and study.framing:
         for axis_key in study.framing.axes:
             axis = study.descriptor(axis_key)
@@ -155,9 +189,9 @@ def scenario_page(stored: StoredStudy, key: str) -> dict[str, Any]:
         "sources": list(scenario.sources),
         "poles": poles,
         "name": _text(scenario.name),
-        "summary": _text(scenario.summary),
-        "narrative": _text(scenario.narrative),
-        "leadership": _text(scenario.leadership),
+        "summary": _maybe(scenario.summary),
+        "narrative": _maybe(scenario.narrative),
+        "leadership": _maybe(scenario.leadership),
         "focus": [_text(text) for text in scenario.focus],
         "questions": [_text(text) for text in scenario.questions],
         "implications": [_text(text) for text in scenario.implications],
@@ -168,7 +202,7 @@ def scenario_page(stored: StoredStudy, key: str) -> dict[str, Any]:
     }
 
 
-def descriptors_page(stored: StoredStudy) -> dict[str, Any]:
+def descriptors_page(stored: StoredStudy) -> DescriptorsPage:
     """The descriptors and their variants, with each descriptor's version."""
     study = stored.study
     axes = study.framing.axes if study.framing else ()
@@ -176,16 +210,13 @@ def descriptors_page(stored: StoredStudy) -> dict[str, Any]:
         "study": _heading(stored),
         "descriptors": [
             {
-                **_named(descriptor),
-                "description": _text(descriptor.description),
+                "key": descriptor.key,
+                "name": _text(descriptor.name),
+                "description": _maybe(descriptor.description),
                 "axis": descriptor.key in axes,
                 "version": stored.versions.get(f"descriptor:{descriptor.key}"),
                 "variants": [
-                    {
-                        "key": v.key,
-                        "name": _text(v.name),
-                        "description": _text(v.description),
-                    }
+                    {"key": v.key, "name": _text(v.name), "description": _maybe(v.description)}
                     for v in descriptor.variants
                 ],
             }
@@ -194,64 +225,65 @@ def descriptors_page(stored: StoredStudy) -> dict[str, Any]:
     }
 
 
-def matrix_page(stored: StoredStudy, source: str | None) -> dict[str, Any]:
+def section_context(stored: StoredStudy, source: Descriptor, target: Descriptor) -> SectionContext:
+    """The judgements of ``source`` on ``target`` as the editor shows them."""
+    section = stored.study.judgement_section(source.key, target.key)
+    return {
+        "source": source.key,
+        "target": target.key,
+        "target_name": _text(target.name),
+        "version": stored.versions.get(f"judgements:{source.key}:{target.key}"),
+        "reason": _maybe(section.reason) if section else None,
+        "columns": [{"key": v.key, "name": _text(v.name)} for v in target.variants],
+        "rows": [
+            {
+                "key": sv.key,
+                "name": _text(sv.name),
+                "cells": [
+                    {"target": tv.key, "value": section.score(sv.key, tv.key) if section else 0}
+                    for tv in target.variants
+                ],
+            }
+            for sv in source.variants
+        ],
+    }
+
+
+def matrix_page(stored: StoredStudy, source: str | None) -> MatrixPage:
     """The judgements of one source descriptor on every other, section by section."""
     study = stored.study
     if not study.descriptors:
         raise NotFoundError("the study has no descriptors yet")
-    source = source or study.descriptors[0].key
-    try:
-        source_d = study.descriptor(source)
-    except KeyError:
-        raise NotFoundError(f"the study has no descriptor '{source[:64]}'") from None
-    sections = []
-    for target_d in study.descriptors:
-        if target_d.key == source:
-            continue
-        section = study.judgement_section(source, target_d.key)
-        sections.append(
-            {
-                "source": source,
-                "target": target_d.key,
-                "target_name": _text(target_d.name),
-                "version": stored.versions.get(f"judgements:{source}:{target_d.key}"),
-                "reason": _text(section.reason) if section else None,
-                "columns": [{"key": v.key, "name": _text(v.name)} for v in target_d.variants],
-                "rows": [
-                    {
-                        "key": sv.key,
-                        "name": _text(sv.name),
-                        "cells": [
-                            {
-                                "target": tv.key,
-                                "value": section.score(sv.key, tv.key) if section else 0,
-                            }
-                            for tv in target_d.variants
-                        ],
-                    }
-                    for sv in source_d.variants
-                ],
-            }
-        )
+    source_d = _descriptor(study, source or study.descriptors[0].key)
     return {
         "study": _heading(stored),
-        "source": _named(source_d),
+        "source": _axis(source_d),
         "descriptors": [
             {"key": d.key, "name": _text(d.name), "url": f"?source={d.key}"}
             for d in study.descriptors
         ],
-        "sections": sections,
+        "sections": [
+            section_context(stored, source_d, target)
+            for target in study.descriptors
+            if target.key != source_d.key
+        ],
     }
 
 
-def tableau_page(stored: StoredStudy, tableau: Tableau) -> dict[str, Any]:
+def tableau_page(stored: StoredStudy, tableau: Tableau) -> TableauPage:
     """The consistent scenarios as a tableau (descriptors down, scenarios across)."""
     study = stored.study
     names = {d.key: {v.key: _text(v.name) for v in d.variants} for d in study.descriptors}
     return {
         "study": _heading(stored),
         "descriptors": [
-            {**_named(d), "fixed": tableau.fixed.get(d.key)} for d in study.descriptors
+            {
+                "key": d.key,
+                "name": _text(d.name),
+                "variants": [{"key": v.key, "name": _text(v.name)} for v in d.variants],
+                "fixed": tableau.fixed.get(d.key),
+            }
+            for d in study.descriptors
         ],
         "fixed": dict(tableau.fixed),
         "count": len(tableau.scenarios),
@@ -283,3 +315,10 @@ def _scenario(study: Study, key: str) -> Scenario:
         return study.scenario(key)
     except KeyError:
         raise NotFoundError(f"the study has no scenario '{key[:64]}'") from None
+
+
+def _descriptor(study: Study, key: str) -> Descriptor:
+    try:
+        return study.descriptor(key)
+    except KeyError:
+        raise NotFoundError(f"the study has no descriptor '{key[:64]}'") from None

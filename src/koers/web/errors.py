@@ -13,13 +13,14 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, Response
+from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException
 
 from koers.errors import ConflictError, KoersError, NotFoundError, ValidationError
 from koers.i18n import translator
 from koers.web.rendering import language_of, render
 
-__all__ = ["error_document", "install"]
+__all__ = ["ERROR_RESPONSES", "ErrorDocument", "error_document", "install"]
 
 log = logging.getLogger("koers.web")
 
@@ -54,6 +55,49 @@ _EXPLANATIONS = {
         "This is a fault in Koers, not in what you did. Try again; if it happens again, "
         "please report it."
     ),
+}
+
+
+class ProblemItem(BaseModel):
+    """One located problem; line and column where the input has them (a YAML file)."""
+
+    message: str
+    path: str | None
+    line: int | None
+    column: int | None
+
+
+class ConflictItem(BaseModel):
+    """A 409's two values: the stored one and the one the request tried to write."""
+
+    current: Any
+    attempted: Any
+    version: int | None = Field(description="The object's version as stored now.")
+
+
+class ErrorBody(BaseModel):
+    status: int
+    message: str
+    problems: list[ProblemItem]
+    conflict: ConflictItem | None = Field(None, description="Only in a 409.")
+
+
+class ErrorDocument(BaseModel):
+    """Every error of the API has this one shape."""
+
+    error: ErrorBody
+
+
+ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
+    status: {"model": ErrorDocument, "description": description}
+    for status, description in (
+        (400, "The request cannot be handled"),
+        (404, "No such study, scenario or descriptor"),
+        (409, "A stale version: someone else changed the object first"),
+        (413, "The body is too large"),
+        (415, "Not a YAML body"),
+        (422, "Invalid input; nothing was written"),
+    )
 }
 
 

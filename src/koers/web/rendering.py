@@ -131,6 +131,7 @@ def render(
         ngettext=ngettext,
         _=gettext,
         path=request.url.path,
+        here=request.url.path + (f"?{request.url.query}" if request.url.query else ""),
         json_url=json_url,
         title=title,
     )

@@ -72,6 +72,13 @@ class ChunkResult:
 
 @dataclass(frozen=True)
 class Encoded:
+    """The matrix in search order as the kernel takes it (see ``_kernels``).
+
+    ``contrib[t, poff[j] + l * n_j + c]`` is the least that descriptor ``t`` (over its
+    allowed variants) adds to ``theta_jl - theta_jc``; ``allowance`` is K, or K - 1 when
+    ties are not allowed.
+    """
+
     cf: Ints
     off: Ints
     cnt: Ints
@@ -93,6 +100,7 @@ def make_plan(
     limit: int | None,
     chunks: int,
 ) -> tuple[SearchPlan, Encoded]:
+    """Validate the options, order the descriptors, encode, and cut the tree into chunks."""
     check_ties(ties)
     problems: list[Problem] = []
     if not isinstance(max_inconsistency, int | np.integer) or max_inconsistency < 0:
@@ -137,6 +145,7 @@ def make_plan(
 
 
 def remaining(plan: SearchPlan, found: int) -> int:
+    """How many more hits the kernel may emit before stopping (-1: no limit)."""
     return -1 if plan.limit is None else plan.limit + 1 - found
 
 

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import Depends, Request
+from fastapi import Depends, Path, Request
 
 from koers.services.workbench import Workbench
 
-__all__ = ["CurrentWorkbench", "local_path"]
+__all__ = ["CurrentWorkbench", "StudyId", "local_path"]
+
+StudyId = Annotated[int, Path(ge=1, le=2_147_483_647, description="The study's id.")]
+"""A study id: a positive 32-bit integer, as every database stores it."""
 
 
 def _workbench(request: Request) -> Workbench:

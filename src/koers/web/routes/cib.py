@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Annotated, Any
+from typing import Annotated
 
 import pydantic
 from fastapi import APIRouter, Path, Query, Request
@@ -15,10 +15,17 @@ from koers.errors import ConflictError, Problem, ValidationError
 from koers.i18n import translator
 from koers.model import Text
 from koers.services.workbench import StoredStudy, Workbench
-from koers.web.context import matrix_page, tableau_page
+from koers.web.context import (
+    MatrixPage,
+    SectionContext,
+    TableauPage,
+    matrix_page,
+    section_context,
+    tableau_page,
+)
 from koers.web.forms import MAX_TEXT
 from koers.web.rendering import language_of, render
-from koers.web.routes import CurrentWorkbench
+from koers.web.routes import CurrentWorkbench, StudyId
 
 __all__ = ["api", "pages"]
 
@@ -54,7 +61,7 @@ class Section(BaseModel):
 
 @pages.get("/studies/{study_id}/matrix")
 def matrix(
-    request: Request, study_id: int, workbench: CurrentWorkbench, source: Source = None
+    request: Request, study_id: StudyId, workbench: CurrentWorkbench, source: Source = None
 ) -> Response:
     stored = workbench.get(study_id)
     page = matrix_page(stored, source)
@@ -64,7 +71,9 @@ def matrix(
 
 
 @pages.post("/studies/{study_id}/matrix/{source}/{target}")
-async def save_section_page(request: Request, study_id: int, source: Key, target: Key) -> Response:
+async def save_section_page(
+    request: Request, study_id: StudyId, source: Key, target: Key
+) -> Response:
     form = await request.form(max_files=0, max_fields=400, max_part_size=MAX_TEXT * 4)
     values = {name: str(value) for name, value in form.items()}
     version_text = values.get("version", "")
@@ -97,7 +106,7 @@ async def save_section_page(request: Request, study_id: int, source: Key, target
 
 
 @pages.get("/studies/{study_id}/tableau")
-def tableau(request: Request, study_id: int, workbench: CurrentWorkbench) -> Response:
+def tableau(request: Request, study_id: StudyId, workbench: CurrentWorkbench) -> Response:
     stored = workbench.get(study_id)
     page = tableau_page(stored, workbench.tableau(stored, _fixed(request.query_params)))
     query = request.url.query
@@ -110,15 +119,15 @@ def tableau(request: Request, study_id: int, workbench: CurrentWorkbench) -> Res
 
 
 @api.get("/studies/{study_id}/matrix", summary="Judgements of one source descriptor")
-def get_matrix(study_id: int, workbench: CurrentWorkbench, source: Source = None) -> Any:
+def get_matrix(study_id: StudyId, workbench: CurrentWorkbench, source: Source = None) -> MatrixPage:
     """The JSON twin of ``/studies/{id}/matrix``: one section per target descriptor."""
     return matrix_page(workbench.get(study_id), source)
 
 
 @api.put("/studies/{study_id}/judgements/{source}/{target}", summary="Write a judgement section")
 def put_section(
-    study_id: int, source: Key, target: Key, body: Section, workbench: CurrentWorkbench
-) -> dict[str, Any]:
+    study_id: StudyId, source: Key, target: Key, body: Section, workbench: CurrentWorkbench
+) -> SectionContext:
     """Write judgements and the reason of one section, all or nothing; a stale ``version``
     gives 409; a value outside -3..+3 gives 422 and writes nothing."""
     cells = {(sv, tv): value for sv, row in body.cells.items() for tv, value in row.items()}
@@ -126,20 +135,35 @@ def put_section(
     stored = workbench.save_section(
         study_id, source, target, cells, version=body.version, reason=reason
     )
-    page = matrix_page(stored, source)
-    return next(s for s in page["sections"] if s["target"] == target)
+    study = stored.study
+    return section_context(stored, study.descriptor(source), study.descriptor(target))
 
 
 @api.get(
     "/studies/{study_id}/tableau",
     summary="The consistent scenarios (CIB), with variants fixed by query",
 )
-def get_tableau(request: Request, study_id: int, workbench: CurrentWorkbench) -> Any:
-    """The JSON twin of ``/studies/{id}/tableau``. Fix a variant with
-    ``?fix-<descriptor>=<variant>`` (repeatable): the scenarios listed are consistent given
-    those variants, and ``kept`` says whether each is also consistent without them."""
+def get_tableau(
+    request: Request,
+    study_id: StudyId,
+    workbench: CurrentWorkbench,
+    fix: Annotated[
+        list[str],
+        Query(
+            max_length=100,
+            description="Fix a variant: 'descriptor:variant' (repeatable); the page's form "
+            "sends the same as 'fix-<descriptor>=<variant>'.",
+        ),
+    ] = [],  # noqa: B006 - FastAPI copies the default
+) -> TableauPage:
+    """The JSON twin of ``/studies/{id}/tableau``: the scenarios listed are consistent given
+    the fixed variants, and ``kept`` says whether each is also consistent without them."""
+    fixed = _fixed(request.query_params)
+    for item in fix:
+        descriptor, _, variant = item.partition(":")
+        fixed[descriptor] = variant
     stored = workbench.get(study_id)
-    return tableau_page(stored, workbench.tableau(stored, _fixed(request.query_params)))
+    return tableau_page(stored, workbench.tableau(stored, fixed))
 
 
 # Helpers -----------------------------------------------------------------------------------

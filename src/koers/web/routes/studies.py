@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Form, Request, UploadFile
 from fastapi.responses import RedirectResponse, Response
@@ -12,9 +12,9 @@ from starlette.exceptions import HTTPException
 
 from koers.errors import Problem, ValidationError
 from koers.model import LANGUAGES, Language
-from koers.web.context import studies_page
+from koers.web.context import StudiesPage, studies_page
 from koers.web.rendering import LANGUAGE_COOKIE, language_of, render
-from koers.web.routes import CurrentWorkbench, local_path
+from koers.web.routes import CurrentWorkbench, StudyId, local_path
 
 __all__ = ["api", "pages"]
 
@@ -43,14 +43,14 @@ class Created(BaseModel):
     links: dict[str, str]
 
 
-def _created(study_id: int) -> Created:
+def _created(study_id: StudyId) -> Created:
     return Created(
         id=study_id,
         links={"page": f"/studies/{study_id}", "json": f"/api/studies/{study_id}"},
     )
 
 
-def _yaml_response(text: str, study_id: int) -> Response:
+def _yaml_response(text: str, study_id: StudyId) -> Response:
     return Response(
         text,
         media_type="application/yaml; charset=utf-8",
@@ -96,7 +96,7 @@ async def import_page(request: Request, file: UploadFile) -> RedirectResponse:
 
 
 @pages.get("/studies/{study_id}/export.yaml")
-def export_page(study_id: int, workbench: CurrentWorkbench) -> Response:
+def export_page(study_id: StudyId, workbench: CurrentWorkbench) -> Response:
     return _yaml_response(workbench.export_yaml(study_id), study_id)
 
 
@@ -117,7 +117,7 @@ def choose_language(
 
 
 @api.get("/studies", summary="List the studies and the templates")
-def list_studies(workbench: CurrentWorkbench) -> dict[str, Any]:
+def list_studies(workbench: CurrentWorkbench) -> StudiesPage:
     """The JSON twin of the page ``/studies``: every study (newest first) and the templates."""
     return studies_page(workbench.list_studies(), workbench.templates())
 
@@ -168,7 +168,7 @@ async def import_study(request: Request) -> Created:
     response_class=Response,
     responses={200: {"content": {"application/yaml": {"schema": {"type": "string"}}}}},
 )
-def export_study(study_id: int, workbench: CurrentWorkbench) -> Response:
+def export_study(study_id: StudyId, workbench: CurrentWorkbench) -> Response:
     """The study file, as ``koers validate`` reads it."""
     return _yaml_response(workbench.export_yaml(study_id), study_id)
 

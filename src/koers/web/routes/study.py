@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Path, Request
@@ -12,10 +13,17 @@ from koers.errors import ConflictError
 from koers.i18n import translator
 from koers.model import Descriptor, Scenario, Study
 from koers.services.workbench import StoredStudy, Workbench
-from koers.web.context import descriptors_page, scenario_page, study_page
+from koers.web.context import (
+    DescriptorsPage,
+    ScenarioPage,
+    StudyPage,
+    descriptors_page,
+    scenario_page,
+    study_page,
+)
 from koers.web.forms import FIELD_LABELS, MAX_TEXT, from_form, to_form
 from koers.web.rendering import language_of, render
-from koers.web.routes import CurrentWorkbench
+from koers.web.routes import CurrentWorkbench, StudyId
 
 __all__ = ["api", "pages"]
 
@@ -38,7 +46,7 @@ class Changes(BaseModel):
 
 
 @pages.get("/studies/{study_id}")
-def overview(request: Request, study_id: int, workbench: CurrentWorkbench) -> Response:
+def overview(request: Request, study_id: StudyId, workbench: CurrentWorkbench) -> Response:
     stored = workbench.get(study_id)
     page = study_page(stored)
     forms = {field: to_form(page[field]) for field in ("title", "description")}
@@ -50,7 +58,7 @@ def overview(request: Request, study_id: int, workbench: CurrentWorkbench) -> Re
 @pages.post("/studies/{study_id}")
 def edit_study(
     request: Request,
-    study_id: int,
+    study_id: StudyId,
     workbench: CurrentWorkbench,
     field: Annotated[str, Form(max_length=40)],
     version: Annotated[int, Form(ge=0)],
@@ -62,10 +70,13 @@ def edit_study(
 
 
 @pages.get("/studies/{study_id}/scenarios/{key}")
-def scenario(request: Request, study_id: int, key: str, workbench: CurrentWorkbench) -> Response:
+def scenario(
+    request: Request, study_id: StudyId, key: str, workbench: CurrentWorkbench
+) -> Response:
     stored = workbench.get(study_id)
     page = scenario_page(stored, key)
-    forms = {field: to_form(page[field]) for field in FIELD_LABELS if field in page}
+    data: Mapping[str, Any] = page
+    forms = {field: to_form(data[field]) for field in FIELD_LABELS if field in data}
     return _render(
         request,
         "scenario.html",
@@ -78,7 +89,7 @@ def scenario(request: Request, study_id: int, key: str, workbench: CurrentWorkbe
 @pages.post("/studies/{study_id}/scenarios/{key}")
 def edit_scenario(
     request: Request,
-    study_id: int,
+    study_id: StudyId,
     key: str,
     workbench: CurrentWorkbench,
     field: Annotated[str, Form(max_length=40)],
@@ -91,7 +102,7 @@ def edit_scenario(
 
 
 @pages.get("/studies/{study_id}/descriptors")
-def descriptors(request: Request, study_id: int, workbench: CurrentWorkbench) -> Response:
+def descriptors(request: Request, study_id: StudyId, workbench: CurrentWorkbench) -> Response:
     stored = workbench.get(study_id)
     page = descriptors_page(stored)
     forms = {
@@ -110,7 +121,7 @@ def descriptors(request: Request, study_id: int, workbench: CurrentWorkbench) ->
 @pages.post("/studies/{study_id}/descriptors/{key}")
 def edit_descriptor(
     request: Request,
-    study_id: int,
+    study_id: StudyId,
     key: str,
     workbench: CurrentWorkbench,
     field: Annotated[str, Form(max_length=40)],
@@ -126,27 +137,27 @@ def edit_descriptor(
 
 
 @api.get("/studies/{study_id}", summary="A study's overview")
-def get_study(study_id: int, workbench: CurrentWorkbench) -> dict[str, Any]:
+def get_study(study_id: StudyId, workbench: CurrentWorkbench) -> StudyPage:
     """The JSON twin of ``/studies/{id}``: facts, the 2x2 matrix, the scenarios."""
     return study_page(workbench.get(study_id))
 
 
 @api.patch("/studies/{study_id}", summary="Change a study's title, organisation or description")
-def patch_study(study_id: int, body: Changes, workbench: CurrentWorkbench) -> dict[str, Any]:
+def patch_study(study_id: StudyId, body: Changes, workbench: CurrentWorkbench) -> StudyPage:
     """Change study fields; a stale ``version`` gives 409 with both values."""
     return study_page(workbench.update_study(study_id, body.changes, body.version))
 
 
 @api.get("/studies/{study_id}/scenarios/{key}", summary="A scenario")
-def get_scenario(study_id: int, key: Key, workbench: CurrentWorkbench) -> dict[str, Any]:
+def get_scenario(study_id: StudyId, key: Key, workbench: CurrentWorkbench) -> ScenarioPage:
     """The JSON twin of ``/studies/{id}/scenarios/{key}``."""
     return scenario_page(workbench.get(study_id), key)
 
 
 @api.patch("/studies/{study_id}/scenarios/{key}", summary="Change a scenario")
 def patch_scenario(
-    study_id: int, key: Key, body: Changes, workbench: CurrentWorkbench
-) -> dict[str, Any]:
+    study_id: StudyId, key: Key, body: Changes, workbench: CurrentWorkbench
+) -> ScenarioPage:
     """Change fields of a scenario (name, summary, narrative, leadership, focus, questions,
     implications); a stale ``version`` gives 409 with both values."""
     stored = workbench.update_scenario(study_id, key, body.changes, body.version)
@@ -154,15 +165,15 @@ def patch_scenario(
 
 
 @api.get("/studies/{study_id}/descriptors", summary="The descriptors and their variants")
-def get_descriptors(study_id: int, workbench: CurrentWorkbench) -> dict[str, Any]:
+def get_descriptors(study_id: StudyId, workbench: CurrentWorkbench) -> DescriptorsPage:
     """The JSON twin of ``/studies/{id}/descriptors``."""
     return descriptors_page(workbench.get(study_id))
 
 
 @api.patch("/studies/{study_id}/descriptors/{key}", summary="Change a descriptor")
 def patch_descriptor(
-    study_id: int, key: Key, body: Changes, workbench: CurrentWorkbench
-) -> dict[str, Any]:
+    study_id: StudyId, key: Key, body: Changes, workbench: CurrentWorkbench
+) -> DescriptorsPage:
     """Change a descriptor's name or description; a stale ``version`` gives 409."""
     stored = workbench.update_descriptor(study_id, key, body.changes, body.version)
     return descriptors_page(stored)
@@ -172,7 +183,7 @@ def patch_descriptor(
 
 
 def _render(
-    request: Request, template: str, page: dict[str, Any], stored: StoredStudy, json_url: str
+    request: Request, template: str, page: Mapping[str, Any], stored: StoredStudy, json_url: str
 ) -> Response:
     language = language_of(request, stored.study.language)
     return render(request, template, page, language=language, json_url=json_url)

@@ -8,6 +8,27 @@
     nl: "Vul een heel getal in van -3 tot +3 (leeg is 0).",
     en: "Enter a whole number from -3 to +3 (empty is 0)."
   };
+  var REASON = {
+    nl: "Een oordeel van 2 of meer vraagt om een onderbouwing.",
+    en: "A judgement of 2 or more needs a reason."
+  };
+
+  function say(table, language) {
+    return table[language] || table.en;
+  }
+
+  function needsReason(form) {
+    var strong = false;
+    form.querySelectorAll("[data-cell]").forEach(function (input) {
+      var value = valueOf(input);
+      if (value !== null && Math.abs(value) >= 2) { strong = true; }
+    });
+    var written = false;
+    form.querySelectorAll(".reason textarea").forEach(function (area) {
+      if (area.value.trim() !== "") { written = true; }
+    });
+    return strong && !written;
+  }
 
   function valueOf(input) {
     var text = input.value.trim();
@@ -30,7 +51,11 @@
     input.setAttribute("aria-invalid", bad ? "true" : "false");
     colour(input);
     var anyBad = form.querySelector("[data-cell][aria-invalid='true']");
-    message.textContent = anyBad ? (MESSAGES[lang] || MESSAGES.en) : "";
+    if (anyBad) {
+      message.textContent = say(MESSAGES, lang);
+    } else {
+      message.textContent = needsReason(form) ? say(REASON, lang) : "";
+    }
     return !bad;
   }
 
@@ -65,6 +90,14 @@
     });
   });
 
+  // Opening an edit form moves the focus into it, so typing starts where the eye goes.
+  document.querySelectorAll("details.edit").forEach(function (details) {
+    details.addEventListener("toggle", function () {
+      var first = details.querySelector("textarea, input:not([type=hidden])");
+      if (details.open && first) { first.focus(); }
+    });
+  });
+
   document.querySelectorAll(".judgement-form").forEach(function (form) {
     form.addEventListener("submit", function (event) {
       var cells = form.querySelectorAll("[data-cell]");
@@ -72,7 +105,20 @@
       cells.forEach(function (input) {
         if (!check(input) && !first) { first = input; }
       });
-      if (first) { event.preventDefault(); first.focus(); }
+      if (first) {
+        event.preventDefault();
+        first.focus();
+      } else if (needsReason(form)) {
+        event.preventDefault();
+        form.querySelector(".field-error").textContent = say(REASON, lang);
+        form.querySelector(".reason textarea").focus();
+      }
+    });
+    form.addEventListener("input", function (event) {
+      if (event.target.matches(".reason textarea") && !needsReason(form)) {
+        var message = form.querySelector(".field-error");
+        if (message.textContent === say(REASON, lang)) { message.textContent = ""; }
+      }
     });
   });
 }());
