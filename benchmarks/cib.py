@@ -208,7 +208,13 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="fewer and smaller models")
     parser.add_argument("--budget", type=float, default=60.0, help="baseline seconds per model")
+    parser.add_argument(
+        "--dask", action="store_true", help="only the scale-out: one process against 2 workers"
+    )
     args = parser.parse_args()
+    if args.dask:
+        scale_out()
+        return
 
     cold, cached = cold_and_cached()
     solve(read_somewhereland())  # compile in this process before timing
@@ -242,6 +248,29 @@ def main() -> None:
     print()
     print("~ the baseline ran out of its time budget; its time is extrapolated from the share")
     print("  of the scenario space it had settled (searched or pruned) by then.")
+
+
+def scale_out() -> None:
+    """Wall time of one model solved in this process and on a local Dask cluster of 2."""
+    from koers.services.dask_search import solve_on_dask
+
+    matrix = random_model(30, 1e12, seed=6)
+    solve(read_somewhereland())  # compile here first
+    started = time.perf_counter()
+    local = solve(matrix)
+    one = time.perf_counter() - started
+    options = {"ties": "allow", "self_impacts": "include", "max_inconsistency": 0, "fixed": None}
+    started = time.perf_counter()
+    spread = solve_on_dask(matrix, options, 2, None)
+    two = time.perf_counter() - started
+    if not np.array_equal(local.scenarios, spread.scenarios):
+        raise SystemExit("the cluster found other scenarios than one process")
+    print(f"| {'where':<38} | {'wall time':>9} | {'speed-up':>8} |")
+    print(f"|{'-' * 40}|{'-' * 11}|{'-' * 10}|")
+    print(f"| {'one process':<38} | {_seconds(one):>9} | {'1.0x':>8} |")
+    label = "LocalCluster, 2 workers (incl. start)"
+    print(f"| {label:<38} | {_seconds(two):>9} | {_ratio(one / two):>8} |")
+    print(f"random N=30 seed=6, space {matrix.space:.2e}, {local.count} scenarios, same on both")
 
 
 def _ratio(value: float) -> str:

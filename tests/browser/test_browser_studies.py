@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 from typing import Any
 
-import pytest
 from playwright.sync_api import Page, expect
 
 from .conftest import Screenshot
@@ -90,10 +89,6 @@ def test_an_unknown_address_gets_the_same_404_page(page: Page) -> None:
     expect(page.get_by_role("heading", level=1, name="Page not found")).to_be_visible()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="base.html sends only request.url.path as 'next': the query string is lost",
-)
 def test_the_language_switch_keeps_the_query(dutch_page: Page, study: dict[str, Any]) -> None:
     # A reader who fixed variants on the tableau, or chose a source in the matrix editor,
     # keeps that view in the other language.

@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from koers.errors import KoersError, ValidationError
-from koers.methods.cib import EXHAUSTIVE_LIMIT, CrossImpactMatrix, basins, succession
+from koers.methods.cib import EXHAUSTIVE_LIMIT, CrossImpactMatrix, basins, generator, succession
 from koers.methods.cib.reference import all_scenarios
 
 
@@ -91,3 +91,26 @@ def test_exhaustive_weights_equal_succession_from_every_start(
     for a in b.attractors:
         assert a.scenarios[0] == min(a.scenarios)
         assert a.is_cycle == (len(a.scenarios) > 1)
+
+
+@settings(max_examples=25, deadline=None)
+@given(
+    matrix=small_matrices(max_descriptors=6, max_space=2000),
+    rule=st.sampled_from(["global", "adiabatic"]),
+    samples=st.integers(1, 300),
+    seed=st.integers(0, 1000),
+)
+def test_sampled_weights_equal_succession_from_the_same_starts(
+    matrix: CrossImpactMatrix, rule: str, samples: int, seed: int
+) -> None:
+    # basins draws its starts as generator(seed).integers(0, counts, size=(samples, N))
+    starts = generator(seed).integers(
+        0, matrix.counts, size=(samples, matrix.counts.size), dtype=np.int64
+    )
+    expected: Counter[frozenset[tuple[int, ...]]] = Counter(
+        frozenset(succession(matrix, start, rule=rule).attractor)  # type: ignore[arg-type]
+        for start in starts.tolist()
+    )
+    b = basins(matrix, rule=rule, samples=samples, seed=seed)  # type: ignore[arg-type]
+    assert {frozenset(a.scenarios): a.weight for a in b.attractors} == dict(expected)
+    assert b.starts == samples and not b.exact

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pickle
 from typing import Any
 
 import numpy as np
@@ -246,3 +247,11 @@ def test_an_interrupt_between_chunks_stops_the_search() -> None:
 
     with pytest.raises(KeyboardInterrupt):
         solve(load_somewhereland(), progress=interrupt)
+
+
+def test_plans_and_chunk_results_survive_pickling() -> None:
+    # what a Dask worker receives and sends back
+    m = load_somewhereland()
+    plan = pickle.loads(pickle.dumps(search_plan(m, chunks=8)))
+    parts = [pickle.loads(pickle.dumps(solve_chunks(m, plan, 0, plan.chunks)))]
+    assert merge(m, plan, parts).scenarios.tolist() == solve(m).scenarios.tolist()

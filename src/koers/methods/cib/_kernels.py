@@ -1,8 +1,10 @@
 """Compiled loops of the CIB engine: arrays in, arrays out, no validation.
 
-The public functions in ``solve``, ``succession`` and ``basins`` validate their input,
-encode it into the flat int64 arrays taken here, and decode what comes back. Everything
-here assumes the encoding is right.
+The public functions in ``solve`` (through ``plan``), ``succession`` and ``basins``
+validate their input, encode it into the flat int64 arrays taken here, and decode what
+comes back. Everything here assumes the encoding is right. Kernels: ``search`` (the
+branch and bound), ``step`` (one succession step), ``basins_exhaustive`` and
+``basins_sampled``.
 
 Encoding shared by all kernels
 ------------------------------
@@ -15,6 +17,7 @@ Encoding shared by all kernels
 from __future__ import annotations
 
 import os
+import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar, cast
@@ -24,7 +27,12 @@ import numpy.typing as npt
 
 
 def _cache_dir() -> str:
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    base = os.environ.get("XDG_CACHE_HOME")
+    if not base:
+        try:
+            base = str(Path.home() / ".cache")
+        except RuntimeError:  # no home folder (some service accounts)
+            base = tempfile.gettempdir()
     return str(Path(base) / "koers" / "numba")
 
 
@@ -188,12 +196,32 @@ def basins_exhaustive(
 
 
 @_jit
+def _slot(keys: Ints, code: Scalar) -> Scalar:
+    """Slot of ``code`` in an open-addressing table (its own, or the empty one to use)."""
+    mask = keys.shape[0] - 1
+    # a Lehmer-style mix that stays below 2**47, so it never overflows int64
+    h = (((code % 2147483647) * 48271) ^ (code >> 31)) & mask
+    while keys[h] != -1 and keys[h] != code:
+        h = (h + 1) & mask
+    return h
+
+
+@_jit
 def basins_sampled(
-    cf: Ints, off: Ints, cnt: Ints, strides: Ints, adiabatic: bool, starts: Ints, max_steps: int
+    cf: Ints,
+    off: Ints,
+    cnt: Ints,
+    strides: Ints,
+    adiabatic: bool,
+    starts: Ints,
+    max_steps: int,
+    table_bits: int,
 ) -> Ints:
     """For each start row, the lowest code on the fixed point or cycle it ends in.
 
-    -1 marks a start that had not closed a loop after ``max_steps`` steps.
+    Scenarios met on the way are remembered with their result in a hash table of
+    ``2**table_bits`` slots (filled to half at most), so later starts stop where earlier
+    ones passed. -1 marks a start that had not closed a loop after ``max_steps`` steps.
     """
     n_desc = cnt.shape[0]
     width = off[n_desc]
@@ -202,23 +230,30 @@ def basins_sampled(
     s = np.zeros(width, dtype=np.int64)
     seen = np.empty(max_steps + 1, dtype=np.int64)
     out = np.full(starts.shape[0], -1, dtype=np.int64)
+    keys = np.full(1 << table_bits, -1, dtype=np.int64)
+    values = np.zeros(1 << table_bits, dtype=np.int64)
+    stored = 0
     for q in range(starts.shape[0]):
         for j in range(n_desc):
             z[j] = starts[q, j]
         code = _encode(z, strides)
         length = 0
+        result = -1
         while length <= max_steps:
+            slot = _slot(keys, code)
+            if keys[slot] == code:
+                result = int(values[slot])
+                break
             hit = -1
             for k in range(length):
                 if seen[k] == code:
                     hit = k
                     break
             if hit >= 0:
-                lowest = code
+                result = code
                 for k in range(hit, length):
-                    if seen[k] < lowest:
-                        lowest = seen[k]
-                out[q] = lowest
+                    if seen[k] < result:
+                        result = seen[k]
                 break
             seen[length] = code
             length += 1
@@ -226,6 +261,16 @@ def basins_sampled(
             for j in range(n_desc):
                 z[j] = nxt[j]
             code = _encode(z, strides)
+        out[q] = result
+        if result >= 0:
+            for k in range(length):
+                if 2 * stored >= keys.shape[0]:
+                    break
+                slot = _slot(keys, seen[k])
+                if keys[slot] == -1:
+                    keys[slot] = seen[k]
+                    values[slot] = result
+                    stored += 1
     return out
 
 

@@ -20,6 +20,7 @@ EXHAUSTIVE_LIMIT = 5_000_000
 """Largest space that :func:`basins` walks exhaustively (one int32 label per scenario)."""
 
 Scenario = tuple[int, ...]
+_MAX_STEPS = 10_000
 
 
 @dataclass(frozen=True)
@@ -105,8 +106,10 @@ def basins(
     Notes
     -----
     The exhaustive walk steps every scenario once and remembers where it leads (an int32
-    label per scenario: 20 MB at the limit), so it costs :math:`O(|S| N V)`. ScenarioWizard
-    reports the same weights for global succession in its solution lists.
+    label per scenario: 20 MB at the limit), so it costs :math:`O(|S| N V)`. Sampling
+    remembers the scenarios met (a hash table of at most 32 MB), so starts share the work
+    of common transients. ScenarioWizard reports the same weights for global succession in
+    its solution lists.
 
     References
     ----------
@@ -145,7 +148,9 @@ def basins(
     else:
         rng = generator(seed)
         draws = rng.integers(0, counts, size=(int(samples), counts.size), dtype=np.int64)
-        ends = _kernels.basins_sampled(cf, off, counts, strides, adiabatic, draws, 10_000)
+        # the memo table: about 64 slots per start, 16 bytes a slot, at most 32 MB
+        bits = int(min(21, max(10, math.ceil(math.log2(samples * 64)))))
+        ends = _kernels.basins_sampled(cf, off, counts, strides, adiabatic, draws, _MAX_STEPS, bits)
         if np.any(ends < 0):
             raise ConvergenceError("a sampled succession did not settle within 10,000 steps")
         reps, weights = np.unique(ends, return_counts=True)
@@ -153,7 +158,9 @@ def basins(
     attractors = []
     for code, weight in zip(reps.tolist(), weights.tolist(), strict=True):
         first = tuple(int((code // stride) % n) for stride, n in zip(strides, counts, strict=True))
-        cycle = succession(matrix, first, rule=rule, self_impacts=self_impacts).path
+        cycle = succession(
+            matrix, first, rule=rule, self_impacts=self_impacts, max_steps=_MAX_STEPS
+        ).path
         attractors.append(Attractor(cycle, len(cycle) > 1, int(weight)))
     attractors.sort(key=lambda a: (-a.weight, a.scenarios))
     return Basins(tuple(attractors), rule, samples is None, starts)
