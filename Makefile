@@ -43,6 +43,7 @@ $(STAMP):
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[dev]'
+	$(BIN)/python -c 'import koers.methods.cib as cib; cib.compile_kernels()'
 	rm -f $(VENV)/.installed-*
 	touch $@
 

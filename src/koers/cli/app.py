@@ -14,7 +14,7 @@ from typer.core import TyperGroup
 from koers.cli import cib
 from koers.cli.render import render_study, render_templates
 from koers.errors import KoersError, ValidationError
-from koers.services import studies, workbench
+from koers.services import studies
 
 __all__ = ["app", "main"]
 
@@ -130,6 +130,8 @@ Port = Annotated[int, typer.Option(min=1, max=65535, help="The port to listen on
 @app.command()
 def serve(db: Database = None, host: Host = "127.0.0.1", port: Port = 8000) -> None:
     """Serve the web workbench (pages and JSON API) until Ctrl+C."""
+    from koers.services import workbench  # the database layer loads only when needed
+
     _serve(workbench.database_url(db), host, port, "/studies")
 
 
@@ -144,6 +146,8 @@ def demo(
     serve: Annotated[bool, typer.Option(help="Serve the workbench after.")] = True,
 ) -> None:
     """Put the demo study in the database (once) and serve it in the web workbench."""
+    from koers.services import workbench
+
     path, study = studies.demo_study(folder)
     url = workbench.database_url(db or (str(folder / "koers.db") if folder else None))
     with workbench.Workbench.open(url) as bench:

@@ -14,9 +14,11 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
 from koers.cli.render import render_basins, render_ensemble, render_succession, render_tableau
-from koers.services import cib
 
 __all__ = ["app"]
+
+# Each command imports koers.services.cib itself: it loads numba and the compiled kernels,
+# which other commands (koers validate, koers show) should not wait for.
 
 app = typer.Typer(
     help="Cross-impact balance analysis (CIB): consistent scenarios from many factors.",
@@ -60,6 +62,8 @@ def solve_command(
     as_json: Json = False,
 ) -> None:
     """List every consistent scenario, exactly (the scenario tableau)."""
+    from koers.services import cib
+
     matrix = cib.load_matrix(path)
     fixed = cib.parse_assignments(matrix, fix or [])
     with _progress("solving") as progress:
@@ -119,6 +123,8 @@ def succession_command(
     as_json: Json = False,
 ) -> None:
     """Follow the succession from a scenario to its attractor (a scenario or a cycle)."""
+    from koers.services import cib
+
     matrix = cib.load_matrix(path)
     result = cib.follow_succession(
         matrix, cib.parse_scenario(matrix, start), rule=rule.value, self_impacts=self_impacts.value
@@ -144,6 +150,8 @@ def basins_command(
     as_json: Json = False,
 ) -> None:
     """Volume weights: how many start scenarios end in each attractor."""
+    from koers.services import cib
+
     matrix = cib.load_matrix(path)
     result = cib.volume_weights(
         matrix, rule=rule.value, samples=samples, seed=seed, self_impacts=self_impacts.value
@@ -174,6 +182,8 @@ def ensemble_command(
     as_json: Json = False,
 ) -> None:
     """Solve several judges' matrices together: in how many is each scenario consistent?"""
+    from koers.services import cib
+
     matrices = [cib.load_matrix(path) for path in paths]
     result = cib.solve_ensemble(
         matrices,

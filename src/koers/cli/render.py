@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from rich.console import Console, Group
 from rich.panel import Panel
@@ -10,10 +11,12 @@ from rich.table import Table
 from rich.text import Text as RichText
 
 from koers.i18n import translator
-from koers.methods.cib.matrix import CrossImpactMatrix
 from koers.model import Language, Study, Text
-from koers.services.cib import SolvedScenario
-from koers.services.studies import TemplateInfo
+
+if TYPE_CHECKING:  # only for types: the CIB engine loads numba, which takes a while
+    from koers.methods.cib.matrix import CrossImpactMatrix
+    from koers.services.cib import SolvedScenario
+    from koers.services.studies import TemplateInfo
 
 __all__ = [
     "render_basins",

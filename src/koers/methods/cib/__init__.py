@@ -20,6 +20,7 @@ from koers.methods.cib.solve import (
 )
 from koers.methods.cib.standardise import scale, shift_row, standardise
 from koers.methods.cib.succession import Succession, succession
+from koers.methods.cib.warm_up import compile_kernels
 
 __all__ = [
     "EXHAUSTIVE_LIMIT",
@@ -34,6 +35,7 @@ __all__ = [
     "Solution",
     "Succession",
     "basins",
+    "compile_kernels",
     "ensemble",
     "evaluate",
     "generator",
