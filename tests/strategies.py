@@ -65,10 +65,22 @@ def _sections(
             )
             if row:
                 impacts[variant.key] = row
-        strongest = max((abs(v) for row in impacts.values() for v in row.values()), default=0)
-        reason = draw(text) if strongest >= STRONG else draw(st.none() | text)
+        # Notes on some cells, judged or not (a note may explain a 0).
+        cells = [(s.key, t.key) for s in source.variants for t in target.variants]
+        noted = draw(st.lists(st.sampled_from(cells), max_size=3, unique=True))
+        notes: dict[str, dict[str, Text]] = {}
+        for source_variant, target_variant in noted:
+            notes.setdefault(source_variant, {})[target_variant] = draw(text)
+        unexplained = any(
+            abs(value) >= STRONG and target_variant not in notes.get(source_variant, {})
+            for source_variant, row in impacts.items()
+            for target_variant, value in row.items()
+        )
+        reason = draw(text) if unexplained else draw(st.none() | text)
         sections.append(
-            JudgementSection(source=source.key, target=target.key, impacts=impacts, reason=reason)
+            JudgementSection(
+                source=source.key, target=target.key, impacts=impacts, reason=reason, notes=notes
+            )
         )
     return tuple(sections)
 

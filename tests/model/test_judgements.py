@@ -163,6 +163,34 @@ REASON_NOT_IN_STUDY_LANGUAGE = """\
     impacts: {langer: {krap: 3}}
     reason: {en: A long crisis costs money.}
 """
+NOTE_SOURCE_VARIANT_UNKNOWN = """\
+  - source: duur
+    target: financien
+    impacts: {langer: {krap: 1}}
+    notes:
+      langr: {krap: {nl: Kost geld., en: Costs money.}}
+"""
+NOTE_TARGET_VARIANT_UNKNOWN = """\
+  - source: duur
+    target: financien
+    impacts: {langer: {krap: 1}}
+    notes:
+      langer: {krp: {nl: Kost geld., en: Costs money.}}
+"""
+STRONG_WITHOUT_NOTE = """\
+  - source: duur
+    target: financien
+    impacts: {langer: {ruim: -2, krap: 2}}
+    notes:
+      langer: {krap: {nl: Kost geld., en: Costs money.}}
+"""
+NOTE_NOT_IN_STUDY_LANGUAGE = """\
+  - source: duur
+    target: financien
+    impacts: {langer: {krap: 1}}
+    notes:
+      langer: {krap: {en: Costs money.}}
+"""
 
 CASES = [
     (
@@ -201,6 +229,26 @@ CASES = [
     ("twice", TWICE, "financien\n    impacts: {korter", "are written twice (sections 1 and 2)"),
     ("no-reason", NO_REASON, "source", "include a strong one (±2 or more) but no reason"),
     ("reason-language", REASON_NOT_IN_STUDY_LANGUAGE, "{en: A long", "no 'nl' version"),
+    (
+        "note-source-variant-unknown",
+        NOTE_SOURCE_VARIANT_UNKNOWN,
+        "{krap: {nl",
+        "note on the judgements of 'duur' on 'financien': 'langr' is not a variant of 'duur'; "
+        "did you mean 'langer'?",
+    ),
+    (
+        "note-target-variant-unknown",
+        NOTE_TARGET_VARIANT_UNKNOWN,
+        "{nl: Kost",
+        "'krp' is not a variant of 'financien'; did you mean 'krap'?",
+    ),
+    (
+        "strong-without-note",
+        STRONG_WITHOUT_NOTE,
+        "source",
+        "include a strong one (±2 or more) but no reason ('langer' on 'ruim')",
+    ),
+    ("note-language", NOTE_NOT_IN_STUDY_LANGUAGE, "{en: Costs", "no 'nl' version"),
 ]
 
 
@@ -212,6 +260,37 @@ def test_a_broken_section_is_reported_where_it_is(sections: str, needle: str, wo
     assert words in problem.message
     assert problem.path == "test.yaml"
     assert (problem.line, problem.column) == _at(sections, needle)
+
+
+def test_a_note_on_every_strong_judgement_stands_in_for_the_reason() -> None:
+    sections = STRONG_WITHOUT_NOTE.replace(
+        "langer: {krap:", "langer: {ruim: {nl: Zuinig., en: Frugal.}, krap:"
+    )
+    section = _load(sections).judgement_section("duur", "financien")
+    assert section is not None
+    assert section.reason is None
+    note = section.note("langer", "ruim")
+    assert note is not None
+    assert note.en == "Frugal."
+
+
+def test_a_note_may_explain_no_influence() -> None:
+    sections = NOTE_SOURCE_VARIANT_UNKNOWN.replace("langr", "korter")
+    section = _load(sections).judgement_section("duur", "financien")
+    assert section is not None
+    assert section.score("korter", "krap") == 0
+    assert section.note("korter", "krap") is not None
+
+
+def test_notes_survive_a_round_trip() -> None:
+    study = _load(STRONG_WITHOUT_NOTE + "    reason: {nl: Geld., en: Money.}\n")
+    text = study_yaml.dumps(study)
+    assert "notes:" in text
+    assert study_yaml.loads(text) == study
+
+
+def test_a_section_without_notes_writes_none() -> None:
+    assert "notes" not in study_yaml.dumps(_load(GOOD))
 
 
 def test_every_problem_is_reported_at_once() -> None:

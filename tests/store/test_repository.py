@@ -279,6 +279,88 @@ def test_a_conflict_on_a_section_shows_every_cell_being_written(
     assert caught.value.version == 2
 
 
+def test_set_section_writes_notes_with_the_cells(repo: Repository, corona: Study) -> None:
+    study_id = repo.add_study(corona)
+    note = Text(nl="Onrust rekt de crisis.", en="Unrest drags the crisis out.")
+    none = Text(nl="Geen verband.", en="No link.")
+    cells = {("stijgend", "langer"): 2}
+    notes = {("stijgend", "langer"): note, ("stijgend", "korter"): none}
+    # A note on each strong judgement stands in for the section's reason.
+    stored = repo.set_section(study_id, "geweld", "duur", cells, notes=notes, version=None)
+    section = stored.study.judgement_section("geweld", "duur")
+    assert section is not None
+    assert section.reason is None
+    assert section.notes == {"stijgend": {"langer": note, "korter": none}}
+    assert repo.get_study(study_id) == stored
+    # Removing one note keeps the others; a cell set to 0 keeps its note.
+    stored = repo.set_section(
+        study_id,
+        "geweld",
+        "duur",
+        {("stijgend", "langer"): 0},
+        notes={("stijgend", "korter"): None},
+        version=1,
+    )
+    section = stored.study.judgement_section("geweld", "duur")
+    assert section is not None
+    assert section.impacts == {}
+    assert section.notes == {"stijgend": {"langer": note}}
+    assert stored.versions["judgements:geweld:duur"] == 2
+    assert repo.get_study(study_id) == stored
+
+
+def test_removing_the_note_of_a_strong_judgement_writes_nothing(
+    repo: Repository, corona: Study
+) -> None:
+    study_id = repo.add_study(corona)
+    note = Text(nl="Onrust rekt de crisis.", en="Unrest drags the crisis out.")
+    cell = ("stijgend", "langer")
+    repo.set_section(study_id, "geweld", "duur", {cell: 3}, notes={cell: note}, version=None)
+    before = repo.get_study(study_id)
+    # The cell change is fine, but the strong judgement would be left without a reason.
+    with pytest.raises(ValidationError) as caught:
+        repo.set_section(
+            study_id,
+            "geweld",
+            "duur",
+            {("stijgend", "korter"): 1},
+            notes={cell: None},
+            version=1,
+        )
+    assert "no reason ('stijgend' on 'langer')" in str(caught.value)
+    _unchanged(repo, before)
+    with pytest.raises(ValidationError):
+        repo.set_section(study_id, "geweld", "duur", {}, notes={("sterk", "x"): note}, version=1)
+    _unchanged(repo, before)
+
+
+def test_a_conflict_on_a_section_shows_the_notes_being_written(
+    repo: Repository, corona: Study
+) -> None:
+    study_id = repo.add_study(corona)
+    old = Text(nl="Eerst.", en="First.")
+    new = Text(nl="Later.", en="Later.")
+    repo.set_section(study_id, "duur", "financien", {}, notes={("korter", "krap"): old}, version=1)
+    with pytest.raises(ConflictError) as caught:
+        repo.set_section(
+            study_id,
+            "duur",
+            "financien",
+            {("korter", "krap"): 1},
+            notes={("korter", "krap"): new},
+            version=1,
+        )
+    assert caught.value.current == {
+        "korter->krap": 0,
+        "note:korter->krap": {"nl": "Eerst.", "en": "First."},
+    }
+    assert caught.value.attempted == {
+        "korter->krap": 1,
+        "note:korter->krap": {"nl": "Later.", "en": "Later."},
+    }
+    assert caught.value.version == 2
+
+
 def test_a_zero_in_a_section_that_was_never_written_changes_nothing(
     repo: Repository, corona: Study
 ) -> None:

@@ -239,6 +239,139 @@ def test_a_stale_section_gives_the_conflict_page(client: TestClient, study_id: i
     assert "Uw versie" in response.text and "Opgeslagen versie" in response.text
 
 
+def notes(data: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    return {
+        row["key"]: {c["target"]: c["note"] for c in row["cells"] if c["note"]}
+        for row in data["rows"]
+        if any(c["note"] for c in row["cells"])
+    }
+
+
+def test_the_matrix_page_has_a_labelled_note_field_per_judgement(
+    client: TestClient, study_id: int
+) -> None:
+    page = client.get(f"/studies/{study_id}/matrix?source=duur").text
+    # duur on financien: korter judges gezond and tekort, langer judges all three.
+    for row, column in [("korter", "gezond"), ("korter", "tekort"), ("langer", "krap")]:
+        for code in ("nl", "en"):
+            field = f"n-financien-{row}-{column}-{code}"
+            assert f'<label for="{field}">' in page
+            assert f'id="{field}" name="note_{code}:{row}:{column}"' in page
+    assert 'name="note_nl:korter:krap"' not in page  # a 0 without a note has no field
+    assert "Onderbouwing voor korter → gezond (Nederlands)" in page
+    client.post("/language", data={"lang": "en", "next": f"/studies/{study_id}/matrix"})
+    english = client.get(f"/studies/{study_id}/matrix?source=duur").text
+    assert "Reason for shorter → sound (English)" in english
+
+
+def test_save_a_note_with_the_form(client: TestClient, study_id: int) -> None:
+    before = section(client, study_id, "duur", "financien")
+    url = f"/studies/{study_id}/matrix/duur/financien"
+    response = client.post(
+        url,
+        data={
+            "version": before["version"],
+            "c:korter:krap": "",
+            "note_nl:korter:krap": "Een korte crisis raakt de begroting niet.",
+            "note_en:korter:krap": "",
+            "note_nl:langer:gezond": "De reserves raken op.",
+            "note_en:langer:gezond": "The reserves run out.",
+        },
+    )
+    assert response.status_code == 303, response.text
+    after = section(client, study_id, "duur", "financien")
+    assert notes(after) == {
+        "korter": {"krap": {"nl": "Een korte crisis raakt de begroting niet.", "en": None}},
+        "langer": {"gezond": {"nl": "De reserves raken op.", "en": "The reserves run out."}},
+    }
+    assert after["reason"] == before["reason"]
+    assert after["version"] == before["version"] + 1
+    # The page now shows the note of the 0 too; empty fields remove it.
+    page = client.get(f"/studies/{study_id}/matrix?source=duur").text
+    assert 'name="note_nl:korter:krap"' in page
+    assert "Een korte crisis raakt de begroting niet." in page
+    response = client.post(
+        url,
+        data={
+            "version": after["version"],
+            "note_nl:korter:krap": "",
+            "note_en:korter:krap": "",
+        },
+    )
+    assert response.status_code == 303, response.text
+    assert notes(section(client, study_id, "duur", "financien")) == {
+        "langer": {"gezond": {"nl": "De reserves raken op.", "en": "The reserves run out."}}
+    }
+
+
+def test_notes_through_the_api(client: TestClient, study_id: int) -> None:
+    before = section(client, study_id, "geweld", "regio")
+    note = {"nl": "Onrust splijt buurten.", "en": "Unrest splits neighbourhoods."}
+    url = f"/api/studies/{study_id}/judgements/geweld/regio"
+    # A note on the strong judgement stands in for the section's reason.
+    response = client.put(
+        url,
+        json={
+            "version": before["version"],
+            "cells": {"stijgend": {"hechter": -3}},
+            "reason": None,
+            "notes": {"stijgend": {"hechter": note}},
+        },
+    )
+    assert response.status_code == 200, response.text
+    data = response.json()
+    assert data["reason"] is None
+    assert notes(data) == {"stijgend": {"hechter": note}}
+    assert section(client, study_id, "geweld", "regio") == data
+    # Removing that note would leave the strong judgement unexplained: refused, nothing written.
+    refused = client.put(
+        url, json={"version": data["version"], "notes": {"stijgend": {"hechter": None}}}
+    )
+    assert refused.status_code == 422
+    assert "no reason" in refused.text
+    assert section(client, study_id, "geweld", "regio") == data
+    unknown = client.put(url, json={"version": data["version"], "notes": {"stijgnd": {"x": note}}})
+    assert unknown.status_code == 422
+    assert section(client, study_id, "geweld", "regio") == data
+
+
+def test_a_stale_note_gives_the_conflict_page_with_both_notes(
+    client: TestClient, study_id: int
+) -> None:
+    before = section(client, study_id, "duur", "financien")
+    url = f"/studies/{study_id}/matrix/duur/financien"
+    first = {
+        "version": before["version"],
+        "note_nl:langer:gezond": "Eerst opgeslagen.",
+        "note_en:langer:gezond": "",
+    }
+    assert client.post(url, data=first).status_code == 303
+    mine = {
+        "version": before["version"],
+        "c:langer:gezond": "-3",
+        "note_nl:langer:gezond": "Mijn onderbouwing.",
+        "note_en:langer:gezond": "My reason.",
+    }
+    response = client.post(url, data=mine)
+    assert response.status_code == 409
+    page = response.text
+    assert "Onderbouwing voor langer → gezond (Nederlands)" in page
+    assert "Mijn onderbouwing." in page and "Eerst opgeslagen." in page
+    assert "My reason." in page
+    # Saving mine resubmits the notes with the current version.
+    assert 'name="note_nl:langer:gezond" value="Mijn onderbouwing."' in page
+    api = client.put(
+        f"/api/studies/{study_id}/judgements/duur/financien",
+        json={
+            "version": before["version"],
+            "notes": {"langer": {"gezond": {"nl": "Weer van mij.", "en": None}}},
+        },
+    )
+    assert api.status_code == 409
+    conflict = api.json()["error"]
+    assert "Eerst opgeslagen." in str(conflict) and "Weer van mij." in str(conflict)
+
+
 def test_interventions_fix_variants(client: TestClient, study_id: int) -> None:
     data = client.get(f"/api/studies/{study_id}/tableau?fix-duur=korter").json()
     assert data["fixed"] == {"duur": "korter"}

@@ -231,11 +231,35 @@ def _judgements(study: Study) -> Iterator[tuple[Location, str]]:
                         f"outside {low}..+{high}; write a whole number from {low} (strongly "
                         f"hinders) to +{high} (strongly promotes)",
                     )
-        if section.reason is None and section.strongest >= STRONG:
+        for source_variant, noted in section.notes.items():
+            at = (*where, "notes", source_variant)
+            if source is not None and source.variant(source_variant) is None:
+                yield (
+                    at,
+                    f"note on the judgements of {pair}: '{source_variant}' is not a variant "
+                    f"of '{source.key}'; {_suggest(source_variant, _variant_keys(source))}",
+                )
+            for target_variant in noted:
+                if target is not None and target.variant(target_variant) is None:
+                    yield (
+                        (*at, target_variant),
+                        f"note on the judgements of {pair}: '{target_variant}' is not a "
+                        f"variant of '{target.key}'; "
+                        f"{_suggest(target_variant, _variant_keys(target))}",
+                    )
+        unexplained = [
+            f"'{source_variant}' on '{target_variant}'"
+            for source_variant, row in section.impacts.items()
+            for target_variant, value in row.items()
+            if abs(value) >= STRONG and section.note(source_variant, target_variant) is None
+        ]
+        if section.reason is None and unexplained:
             yield (
                 (*where, "reason"),
                 f"judgements of {pair} include a strong one (±{STRONG} or more) but no "
-                "reason; add 'reason: {nl: ..., en: ...}' saying why the influence is strong",
+                f"reason ({', '.join(unexplained)}); add 'reason: {{nl: ..., en: ...}}' to the "
+                "section, or a note under 'notes' for each of these judgements, saying why "
+                "the influence is strong",
             )
 
 

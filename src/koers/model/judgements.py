@@ -6,6 +6,10 @@ of the target: a whole number from -3 (strongly hinders) to +3 (strongly promote
 judgement that is not written is 0. The rules that span the study (the descriptors and
 variants exist, values in range, one section per pair, a reason for strong judgements) are
 checked in :mod:`koers.model.invariants`.
+
+Besides the section's ``reason``, each judgement may carry a note of its own:
+``notes[k][l]`` says why source variant ``k`` acts on target variant ``l`` as judged. A strong
+judgement is explained by either.
 """
 
 from __future__ import annotations
@@ -45,7 +49,8 @@ class JudgementSection(BaseModel):
     """How the variants of ``source`` act on the variants of ``target``.
 
     ``impacts[k][l]`` is the judgement of source variant ``k`` on target variant ``l``;
-    pairs that are not written count as 0 (no influence).
+    pairs that are not written count as 0 (no influence). ``notes[k][l]`` is the reason for
+    that one judgement (it may explain a 0 as well).
 
     >>> section = JudgementSection(
     ...     source="duur", target="financien",
@@ -53,6 +58,8 @@ class JudgementSection(BaseModel):
     ...     reason=Text(nl="Een lange crisis kost geld.", en="A long crisis costs money."))
     >>> section.score("langer", "krap"), section.score("korter", "krap"), section.strongest
     (2, 0, 2)
+    >>> section.note("langer", "krap") is None
+    True
     """
 
     model_config = ConfigDict(extra="forbid", frozen=True)
@@ -61,10 +68,15 @@ class JudgementSection(BaseModel):
     target: Key
     impacts: dict[Key, dict[Key, Judgement]]
     reason: Text | None = None
+    notes: dict[Key, dict[Key, Text]] = {}
 
     def score(self, source_variant: str, target_variant: str) -> int:
         """The judgement of ``source_variant`` on ``target_variant``; 0 when not written."""
         return self.impacts.get(source_variant, {}).get(target_variant, 0)
+
+    def note(self, source_variant: str, target_variant: str) -> Text | None:
+        """The note on the judgement of ``source_variant`` on ``target_variant``, if any."""
+        return self.notes.get(source_variant, {}).get(target_variant)
 
     @property
     def strongest(self) -> int:

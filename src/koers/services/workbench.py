@@ -258,13 +258,16 @@ class Workbench:
         *,
         version: int | None,
         reason: Text | str | None = "keep",
+        notes: Mapping[tuple[str, str], Text | None] | None = None,
     ) -> StoredStudy:
-        """Write judgements of ``source`` on ``target`` and their reason, all or nothing.
+        """Write judgements of ``source`` on ``target`` and their reasons, all or nothing.
 
         ``cells`` maps (source variant, target variant) to a judgement (an int or its text;
-        empty is 0). ``reason`` is a :class:`Text`, ``None`` (remove) or ``"keep"``. The
-        section as a whole is checked first (values, variants, a reason for strong
-        judgements); nothing is written when anything is wrong. ``version`` is the
+        empty is 0). ``reason`` is a :class:`Text`, ``None`` (remove) or ``"keep"``.
+        ``notes`` maps cells to the note on their judgement, ``None`` removing it; cells it
+        leaves out keep their notes. The section as a whole is checked first (values,
+        variants, a reason or note for strong judgements); nothing is written when anything
+        is wrong. ``version`` is the
         section's version as the person saw it (``None`` when it was not written yet).
         """
         stored = self.get(study_id)
@@ -287,8 +290,18 @@ class Workbench:
                     values[source_variant, target_variant] = parse_judgement(raw)
                 except ValueError as err:
                     problems.append(Problem(str(err), where))
+        for source_variant, target_variant in notes or {}:
+            if source_d.variant(source_variant) is None:
+                problems.append(Problem(f"'{source_variant}' is not a variant of '{source}'"))
+            elif target_d.variant(target_variant) is None:
+                problems.append(Problem(f"'{target_variant}' is not a variant of '{target}'"))
         if problems:
             raise ValidationError(problems)
+        changed_notes = {
+            cell: text
+            for cell, text in (notes or {}).items()
+            if (current.note(*cell) if current else None) != text
+        }
         old_reason = current.reason if current else None
         new_reason = old_reason if isinstance(reason, str) else reason
         changed = {
@@ -296,13 +309,14 @@ class Workbench:
             for cell, value in values.items()
             if (current.score(*cell) if current else 0) != value
         }
-        _check_section(study, current, source, target, changed, new_reason)
+        _check_section(study, current, source, target, changed, new_reason, changed_notes)
         return self.repository.set_section(
             study_id,
             source,
             target,
             changed,
             reason="keep" if new_reason == old_reason else new_reason,
+            notes=changed_notes or None,
             version=version,
         )
 
@@ -399,6 +413,7 @@ def _check_section(
     target: str,
     changed: Mapping[tuple[str, str], int],
     reason: Text | None,
+    notes: Mapping[tuple[str, str], Text | None],
 ) -> None:
     """Validate the study as it would be after the write, before writing anything."""
     impacts: dict[str, dict[str, int]] = {
@@ -411,7 +426,22 @@ def _check_section(
         else:
             row.pop(target_variant, None)
     impacts = {k: row for k, row in impacts.items() if row}
-    section = {"source": source, "target": target, "impacts": impacts, "reason": reason}
+    all_notes: dict[str, dict[str, Text]] = {
+        k: dict(row) for k, row in (current.notes.items() if current else ())
+    }
+    for (source_variant, target_variant), text in notes.items():
+        row_notes = all_notes.setdefault(source_variant, {})
+        if text is None:
+            row_notes.pop(target_variant, None)
+        else:
+            row_notes[target_variant] = text
+    section = {
+        "source": source,
+        "target": target,
+        "impacts": impacts,
+        "reason": reason,
+        "notes": {k: row for k, row in all_notes.items() if row},
+    }
     sections = [s for s in study.judgements if (s.source, s.target) != (source, target)]
     data = study.model_dump()
     data["judgements"] = [s.model_dump() for s in sections] + [section]

@@ -289,12 +289,15 @@ class Repository:
         cells: Mapping[tuple[str, str], int],
         *,
         reason: Text | Literal["keep"] | None = "keep",
+        notes: Mapping[tuple[str, str], Text | None] | None = None,
         version: int | None,
     ) -> StoredStudy:
-        """Set judgements of ``source`` on ``target`` and their reason in one transaction.
+        """Set judgements of ``source`` on ``target`` and their reasons in one transaction.
 
         ``cells`` maps (source variant, target variant) to a judgement; 0 removes it.
-        ``reason`` is a text, ``None`` (remove it) or ``"keep"``. ``version`` is the version
+        ``reason`` is a text, ``None`` (remove it) or ``"keep"``. ``notes`` maps cells to
+        the note on their judgement, or to ``None`` to remove it; the notes of cells it leaves
+        out stay as they are (a cell set to 0 keeps its note). ``version`` is the version
         of the section ``"judgements:<source>:<target>"``, or ``None`` when the section does
         not exist yet (it is then made). All of it is written, or nothing.
 
@@ -304,13 +307,22 @@ class Repository:
             When there is no such study.
         koers.errors.ConflictError
             When ``version`` is not the section's stored version; it shows the stored and
-            the attempted values of the cells (and reason) being written.
+            the attempted values of the cells (reason, notes) being written; a note under
+            ``"note:<source variant>-><target variant>"``.
         koers.errors.ValidationError
             When the changed study breaks a rule of the model (a value outside -3..+3, an
             unknown variant, a strong judgement without a reason); nothing is written.
         """
         attempted_reason = reason.model_dump(mode="json") if isinstance(reason, Text) else reason
-        makes_nothing = all(value == 0 for value in cells.values()) and reason in ("keep", None)
+        attempted_notes = {
+            cell: None if text is None else text.model_dump(mode="json")
+            for cell, text in (notes or {}).items()
+        }
+        makes_nothing = (
+            all(value == 0 for value in cells.values())
+            and reason in ("keep", None)
+            and all(text is None for text in attempted_notes.values())
+        )
         if version is None and makes_nothing:
             stored_study = self._unless_section(study_id, source, target)
             if stored_study is not None:
@@ -323,9 +335,13 @@ class Repository:
             if reason != "keep":
                 current["reason"] = section.get("reason")
                 attempted["reason"] = attempted_reason
-            if len(cells) == 1 and reason == "keep":
+            stored_notes: dict[str, dict[str, Any]] = section.setdefault("notes", {})
+            for (a, b), text in attempted_notes.items():
+                current[f"note:{a}->{b}"] = stored_notes.get(a, {}).get(b)
+                attempted[f"note:{a}->{b}"] = text
+            if len(cells) == 1 and reason == "keep" and not attempted_notes:
                 current, attempted = next(iter(current.values())), next(iter(attempted.values()))
-            elif not cells:
+            elif not cells and reason != "keep" and not attempted_notes:
                 current, attempted = current["reason"], attempted["reason"]
             guards.check_version(
                 f"the judgements of '{source}' on '{target}'",
@@ -344,6 +360,14 @@ class Repository:
                     impacts.setdefault(source_variant, {})[target_variant] = value
             if reason != "keep":
                 section["reason"] = attempted_reason
+            for (source_variant, target_variant), text in attempted_notes.items():
+                if text is None:
+                    row_notes = stored_notes.get(source_variant, {})
+                    row_notes.pop(target_variant, None)
+                    if not row_notes:
+                        stored_notes.pop(source_variant, None)
+                else:
+                    stored_notes.setdefault(source_variant, {})[target_variant] = text
             return self._save_section(row, document, source, target)
 
     def _unless_section(self, study_id: int, source: str, target: str) -> StoredStudy | None:

@@ -240,7 +240,11 @@ def section_context(stored: StoredStudy, source: Descriptor, target: Descriptor)
                 "key": sv.key,
                 "name": _text(sv.name),
                 "cells": [
-                    {"target": tv.key, "value": section.score(sv.key, tv.key) if section else 0}
+                    {
+                        "target": tv.key,
+                        "value": section.score(sv.key, tv.key) if section else 0,
+                        "note": _maybe(section.note(sv.key, tv.key)) if section else None,
+                    }
                     for tv in target.variants
                 ],
             }

@@ -184,8 +184,11 @@ class DescriptorsPage(TypedDict):
 
 
 class Cell(TypedDict):
+    """One judgement: the target variant, the value (0 when not written) and its note."""
+
     target: str
     value: int
+    note: JsonText | None
 
 
 class SectionRow(TypedDict):

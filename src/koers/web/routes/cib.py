@@ -38,6 +38,7 @@ Source = Annotated[
     str | None, Query(max_length=64, description="The source descriptor (default: the first).")
 ]
 FIX_PREFIX = "fix-"
+NOTE_FIELDS = ("note_nl", "note_en")
 
 
 class Section(BaseModel):
@@ -53,6 +54,12 @@ class Section(BaseModel):
     )
     reason: Text | None = Field(
         None, description="Why the source acts on the target; leave out to keep the reason."
+    )
+    notes: dict[str, dict[str, Text | None]] = Field(
+        default_factory=dict,
+        description="{source variant: {target variant: text}}: why that one judgement was "
+        "given; null removes the note; notes left out are kept.",
+        examples=[{"langer": {"gezond": {"nl": "De reserves raken op.", "en": None}}}],
     )
 
 
@@ -79,10 +86,21 @@ async def save_section_page(
     version_text = values.get("version", "")
     version = int(version_text) if version_text.isdigit() else None
     cells: dict[tuple[str, str], object] = {}
+    noted: list[tuple[str, str]] = []
     for name, value in values.items():
         parts = name.split(":")
         if len(parts) == 3 and parts[0] == "c":
             cells[parts[1], parts[2]] = value
+        elif len(parts) == 3 and parts[0] in NOTE_FIELDS and (parts[1], parts[2]) not in noted:
+            noted.append((parts[1], parts[2]))
+    notes: dict[tuple[str, str], Text | None] = {}
+    for source_variant, target_variant in noted:
+        nl, en = (
+            values.get(f"{field}:{source_variant}:{target_variant}", "").strip()
+            for field in NOTE_FIELDS
+        )
+        where = f"notes.{source_variant}.{target_variant}"
+        notes[source_variant, target_variant] = _reason(nl, en, where)
     nl, en = values.get("reason_nl", "").strip(), values.get("reason_en", "").strip()
     reason: Text | str | None = _reason(nl, en)
     if "reason_nl" not in values and "reason_en" not in values:
@@ -98,6 +116,7 @@ async def save_section_page(
             cells,
             version=version,
             reason=reason,
+            notes=notes,
         )
     except ConflictError:
         stored = await run_in_threadpool(workbench.get, study_id)
@@ -128,12 +147,13 @@ def get_matrix(study_id: StudyId, workbench: CurrentWorkbench, source: Source = 
 def put_section(
     study_id: StudyId, source: Key, target: Key, body: Section, workbench: CurrentWorkbench
 ) -> SectionContext:
-    """Write judgements and the reason of one section, all or nothing; a stale ``version``
-    gives 409; a value outside -3..+3 gives 422 and writes nothing."""
+    """Write judgements, the reason and notes of one section, all or nothing; a stale
+    ``version`` gives 409; a value outside -3..+3 gives 422 and writes nothing."""
     cells = {(sv, tv): value for sv, row in body.cells.items() for tv, value in row.items()}
+    notes = {(sv, tv): text for sv, row in body.notes.items() for tv, text in row.items()}
     reason: Text | str | None = body.reason if "reason" in body.model_fields_set else "keep"
     stored = workbench.save_section(
-        study_id, source, target, cells, version=body.version, reason=reason
+        study_id, source, target, cells, version=body.version, reason=reason, notes=notes
     )
     study = stored.study
     return section_context(stored, study.descriptor(source), study.descriptor(target))
@@ -169,14 +189,14 @@ def get_tableau(
 # Helpers -----------------------------------------------------------------------------------
 
 
-def _reason(nl: str, en: str) -> Text | None:
+def _reason(nl: str, en: str, where: str = "reason") -> Text | None:
     if not nl and not en:
         return None
     try:
         return Text(nl=nl or None, en=en or None)
     except pydantic.ValidationError as err:
         messages = [str(e.get("msg", "")).removeprefix("Value error, ") for e in err.errors()]
-        raise ValidationError([Problem(m, "reason") for m in messages]) from None
+        raise ValidationError([Problem(m, where) for m in messages]) from None
 
 
 def _fixed(query: Mapping[str, str]) -> dict[str, str]:
@@ -213,6 +233,18 @@ def _section_conflict(
         rows.append(
             {"label": label, "yours": values.get(f"reason_{code}", ""), "stored": stored_reason}
         )
+    labels = {
+        "note_nl": _("Reason for %(a)s → %(b)s (Dutch)"),
+        "note_en": _("Reason for %(a)s → %(b)s (English)"),
+    }
+    for name, yours in values.items():
+        parts = name.split(":")
+        if len(parts) != 3 or parts[0] not in labels:
+            continue
+        note = section.note(parts[1], parts[2]) if section else None
+        stored_note = (getattr(note, parts[0].removeprefix("note_")) or "") if note else ""
+        label = labels[parts[0]] % {"a": parts[1], "b": parts[2]}
+        rows.append({"label": label, "yours": yours, "stored": stored_note})
     version = stored.versions.get(f"judgements:{source}:{target}")
     fields = [[n, v] for n, v in values.items() if n != "version"]
     fields.append(["version", "" if version is None else str(version)])

@@ -17,11 +17,21 @@
     return table[language] || table.en;
   }
 
+  function hasNote(form, input) {
+    // A strong judgement is also explained by a note of its own (name "c:<row>:<column>").
+    var key = input.name.slice(2);
+    var noted = false;
+    form.querySelectorAll("[data-note]").forEach(function (field) {
+      if (field.getAttribute("data-note") === key && field.value.trim() !== "") { noted = true; }
+    });
+    return noted;
+  }
+
   function needsReason(form) {
     var strong = false;
     form.querySelectorAll("[data-cell]").forEach(function (input) {
       var value = valueOf(input);
-      if (value !== null && Math.abs(value) >= 2) { strong = true; }
+      if (value !== null && Math.abs(value) >= 2 && !hasNote(form, input)) { strong = true; }
     });
     var written = false;
     form.querySelectorAll(".reason textarea").forEach(function (area) {
@@ -115,7 +125,7 @@
       }
     });
     form.addEventListener("input", function (event) {
-      if (event.target.matches(".reason textarea") && !needsReason(form)) {
+      if (event.target.matches(".reason textarea, [data-note]") && !needsReason(form)) {
         var message = form.querySelector(".field-error");
         if (message.textContent === say(REASON, lang)) { message.textContent = ""; }
       }
