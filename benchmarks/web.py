@@ -68,9 +68,10 @@ def serve(kind: str, port: int, database: str) -> None:
     import uvicorn
 
     if kind == "koers":
-        from koers.web.app import Settings, create_app
+        from koers.web import Settings, serve
 
-        app = create_app(Settings(database=database))
+        serve(Settings(database=database), host=HOST, port=port)  # as `koers serve` does
+        return
     else:
         from starlette.applications import Starlette
         from starlette.responses import PlainTextResponse

@@ -570,3 +570,26 @@ def test_a_rejected_new_section_is_not_made(repo: Repository, corona: Study) -> 
     stored = repo.get_study(study_id)
     assert "judgements:geweld:duur" not in stored.versions
     assert stored.study.judgement_section("geweld", "duur") is None
+
+
+def test_a_write_through_another_repository_is_seen_at_once(
+    repo: Repository, corona: Study, database_url: str
+) -> None:
+    # Reads are cached per study; a write by another process (here: another repository on
+    # the same database) must still show on the next read.
+    study_id = repo.add_study(corona)
+    first = repo.get_study(study_id)
+    assert repo.get_study(study_id) is first  # served from the cache
+    other = Repository.open(database_url)
+    try:
+        other.update_scenario(study_id, "overleven", {"name": {"nl": "Volhouden"}}, version=1)
+        other.update_study(study_id, {"organisation": "Gemeente Elders"}, version=1)
+    finally:
+        other.close()
+    seen = repo.get_study(study_id)
+    assert seen.study.scenario("overleven").name.nl == "Volhouden"
+    assert seen.study.organisation == "Gemeente Elders"
+    assert (seen.versions["scenario:overleven"], seen.versions["study"]) == (2, 2)
+    repo.delete_study(study_id)
+    with pytest.raises(NotFoundError):
+        repo.get_study(study_id)

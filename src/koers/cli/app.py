@@ -159,13 +159,10 @@ def demo(
 
 
 def _serve(database: str, host: str, port: int, page: str) -> None:
-    import uvicorn
+    from koers.web import Settings, serve
 
-    from koers.web import Settings, create_app
-
-    app = create_app(Settings(database=database))
     _console().print(f"Koers workbench: http://{host}:{port}{page} (Ctrl+C stops)")
-    uvicorn.run(app, host=host, port=port, log_level="warning")
+    serve(Settings(database=database), host=host, port=port)
 
 
 @app.command()

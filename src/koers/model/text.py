@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import unicodedata
+import re
 from typing import Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, model_validator
@@ -26,10 +26,10 @@ class Text(BaseModel):
         if not (self.nl or self.en):
             raise ValueError("give the text in at least one language (nl or en)")
         for text in (self.nl, self.en):
-            odd = next((c for c in text or "" if _is_control(c)), None)
+            odd = _CONTROL.search(text or "")
             if odd is not None:
                 raise ValueError(
-                    f"the text holds the control character U+{ord(odd):04X}; remove it"
+                    f"the text holds the control character U+{ord(odd.group()):04X}; remove it"
                 )
         return self
 
@@ -51,8 +51,6 @@ class Text(BaseModel):
         return self.nl or self.en or ""
 
 
-def _is_control(character: str) -> bool:
-    """Characters a text may not hold: controls other than newline and tab, line separators."""
-    if character in "\n\t":
-        return False
-    return unicodedata.category(character) in {"Cc", "Zl", "Zp"}
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029]")
+"""Characters a text may not hold: the controls (Unicode category Cc) other than tab and
+newline, and the line and paragraph separators (Zl, Zp)."""

@@ -52,6 +52,15 @@ class StoredStudy:
     study: Study
     versions: Mapping[str, int]
 
+    @property
+    def revision(self) -> int:
+        """A number that grows with every write to the study: the sum of its versions.
+
+        Each write adds 1 to one object's version or adds an object at version 1, so two
+        reads of one study with the same revision hold the same study.
+        """
+        return sum(self.versions.values())
+
 
 class Repository:
     """Studies in a SQLite or PostgreSQL database; open one with :meth:`open`.
@@ -72,6 +81,8 @@ class Repository:
 
     def __init__(self, engine: sa.Engine) -> None:
         self._engine = engine
+        # Validated studies by id, with the stamp they were read at (see _stamp_query).
+        self._cache: dict[int, tuple[sa.Row[Any], StoredStudy]] = {}
         self._reader = sessionmaker(engine, expire_on_commit=False)
         self._writer = sessionmaker(engine.execution_options(**engines.WRITE))
 
@@ -149,10 +160,21 @@ class Repository:
             When there is no such study.
         """
         with self._reader() as session:
+            stamp = session.execute(_stamp_query(study_id)).one_or_none()
+            if stamp is None:
+                self._cache.pop(study_id, None)
+                raise _no_study(study_id)
+            cached = self._cache.get(study_id)
+            if cached is not None and cached[0] == stamp:
+                return cached[1]
             row = session.scalars(_study_query(study_id)).one_or_none()
             if row is None:
                 raise _no_study(study_id)
-            return _stored(row, guards.validated(mapping.study_document(row)))
+            stored = _stored(row, guards.validated(mapping.study_document(row)))
+        if len(self._cache) >= _CACHED_STUDIES:
+            self._cache.pop(next(iter(self._cache)))
+        self._cache[study_id] = (stamp, stored)
+        return stored
 
     # -- writing ---------------------------------------------------------------------------
 
@@ -456,6 +478,26 @@ def _study_query(study_id: int) -> sa.Select[StudyRow]:
             selectinload(StudyRow.judgements),
         )
     )
+
+
+_CACHED_STUDIES = 64
+
+
+def _stamp_query(study_id: int) -> sa.Select[Any]:
+    """What changes with every write to a study: its time of change and its versions' sum.
+
+    Each write adds 1 to one object's version (or adds an object at version 1), so the sum
+    of all versions grows with every write, whichever process made it; a cached study with
+    the same stamp is the stored one. (Reading the stamp costs one small indexed query;
+    validating a study again costs milliseconds.)
+    """
+    totals = [
+        sa.select(sa.func.coalesce(sa.func.sum(table.version), 0))
+        .where(table.study_id == study_id)
+        .scalar_subquery()
+        for table in (DescriptorRow, ScenarioRow, JudgementRow)
+    ]
+    return sa.select(StudyRow.updated, StudyRow.version, *totals).where(StudyRow.id == study_id)
 
 
 def _now() -> dt.datetime:

@@ -8,7 +8,7 @@ own language without touching the shared environment (which would not be thread-
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Hashable, Mapping
 from importlib import resources
 from typing import Any
 
@@ -120,19 +120,37 @@ def render(
     status: int = 200,
     json_url: str | None = None,
     title: str = "",
+    state: Hashable | None = None,
 ) -> HTMLResponse:
-    """The HTML page ``template`` over the context object ``page``."""
-    gettext, ngettext = gettext_callables(language)
-    env: Environment = request.app.state.templates
-    html = env.get_template(template).render(
-        page=page,
-        lang=language,
-        gettext=gettext,
-        ngettext=ngettext,
-        _=gettext,
-        path=request.url.path,
-        here=request.url.path + (f"?{request.url.query}" if request.url.query else ""),
-        json_url=json_url,
-        title=title,
-    )
+    """The HTML page ``template`` over the context object ``page``.
+
+    ``state`` names what the page shows (for a study: its id and revision). Pages with the
+    same state, template, language and address are the same page, so they are rendered
+    once and then served from a small cache; without a state the page is always rendered.
+    """
+    here = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+    key = (template, language, here, status, json_url, title, state)
+    cache: dict[tuple[Any, ...], str] = request.app.state.pages
+    html = cache.get(key) if state is not None else None
+    if html is None:
+        gettext, ngettext = gettext_callables(language)
+        env: Environment = request.app.state.templates
+        html = env.get_template(template).render(
+            page=page,
+            lang=language,
+            gettext=gettext,
+            ngettext=ngettext,
+            _=gettext,
+            path=request.url.path,
+            here=here,
+            json_url=json_url,
+            title=title,
+        )
+        if state is not None:
+            if len(cache) >= _CACHED_PAGES:
+                cache.pop(next(iter(cache)))
+            cache[key] = html
     return HTMLResponse(html, status_code=status)
+
+
+_CACHED_PAGES = 256

@@ -74,7 +74,8 @@ def matrix(
     page = matrix_page(stored, source)
     json_url = f"/api/studies/{study_id}/matrix?source={page['source']['key']}"
     language = language_of(request, stored.study.language)
-    return render(request, "matrix.html", page, language=language, json_url=json_url)
+    state = (stored.id, stored.revision)
+    return render(request, "matrix.html", page, language=language, json_url=json_url, state=state)
 
 
 @pages.post("/studies/{study_id}/matrix/{source}/{target}")
@@ -131,7 +132,8 @@ def tableau(request: Request, study_id: StudyId, workbench: CurrentWorkbench) ->
     query = request.url.query
     json_url = f"/api/studies/{study_id}/tableau" + (f"?{query}" if query else "")
     language = language_of(request, stored.study.language)
-    return render(request, "tableau.html", page, language=language, json_url=json_url)
+    state = (stored.id, stored.revision)
+    return render(request, "tableau.html", page, language=language, json_url=json_url, state=state)
 
 
 # API ---------------------------------------------------------------------------------------

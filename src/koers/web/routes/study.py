@@ -186,7 +186,8 @@ def _render(
     request: Request, template: str, page: Mapping[str, Any], stored: StoredStudy, json_url: str
 ) -> Response:
     language = language_of(request, stored.study.language)
-    return render(request, template, page, language=language, json_url=json_url)
+    state = (stored.id, stored.revision)
+    return render(request, template, page, language=language, json_url=json_url, state=state)
 
 
 def _edit(
