@@ -11,6 +11,7 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
+from cib_cases import SOMEWHERELAND_TIS
 
 from koers.io.csv_matrix import read_csv_matrix
 from koers.io.scenariowizard import read_scw, read_sl
@@ -65,18 +66,7 @@ def test_somewhereland_consistent_scenarios() -> None:
     # The ten consistent scenarios of the ScenarioWizard manual, with their scores, and the
     # one strictly consistent scenario (fixtures README).
     matrix = read_csv_matrix(DATA / "SomewhereLand.csv")
-    expected = {
-        "A1B3C1D2E3F3": 21,
-        "A3B2C2D1E1F2": 19,
-        "A3B1C2D1E1F2": 18,
-        "A2B1C3D2E2F1": 17,
-        "A2B2C3D2E2F1": 15,
-        "A1B3C2D1E1F2": 14,
-        "A1B3C2D1E1F3": 12,
-        "A1B2C2D1E1F2": 9,
-        "A3B1C3D2E1F1": 9,
-        "A3B2C3D2E1F1": 8,
-    }
+    expected = SOMEWHERELAND_TIS
     named = {
         "".join(f"{d}{v}" for d, v in zip("ABCDEF", scenario, strict=True)): score
         for scenario, score in found(solve(matrix)).items()
