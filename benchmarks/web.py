@@ -68,9 +68,9 @@ def serve(kind: str, port: int, database: str) -> None:
     import uvicorn
 
     if kind == "koers":
-        from koers.web import Settings, serve
+        from koers.web import Settings, create_app, serve
 
-        serve(Settings(database=database), host=HOST, port=port)  # as `koers serve` does
+        serve(create_app(Settings(database=database)), host=HOST, port=port)  # as `koers serve`
         return
     else:
         from starlette.applications import Starlette

@@ -159,10 +159,11 @@ def demo(
 
 
 def _serve(database: str, host: str, port: int, page: str) -> None:
-    from koers.web import Settings, serve
+    from koers.web import Settings, create_app, serve
 
+    app = create_app(Settings(database=database))  # a database it cannot open stops here
     _console().print(f"Koers workbench: http://{host}:{port}{page} (Ctrl+C stops)")
-    serve(Settings(database=database), host=host, port=port)
+    serve(app, host=host, port=port)
 
 
 @app.command()

@@ -87,8 +87,8 @@ def create_app(settings: Settings, *, repository: Repository | None = None) -> F
     return app
 
 
-def serve(settings: Settings, *, host: str, port: int) -> None:
-    """Serve the workbench with uvicorn until stopped.
+def serve(app: FastAPI, *, host: str, port: int) -> None:
+    """Serve the workbench ``app`` (from :func:`create_app`) with uvicorn until stopped.
 
     The objects made at start-up (the app, templates, imported libraries) live as long as the
     server; they are moved out of the garbage collector's view, so that its full collections
@@ -98,7 +98,6 @@ def serve(settings: Settings, *, host: str, port: int) -> None:
 
     import uvicorn
 
-    app = create_app(settings)
     gc.collect()
     gc.freeze()
     uvicorn.run(app, host=host, port=port, log_level="warning", access_log=False)

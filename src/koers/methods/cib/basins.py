@@ -132,7 +132,8 @@ def basins(
     if samples is None and space > EXHAUSTIVE_LIMIT:
         raise KoersError(
             f"the scenario space has {space:,} scenarios, more than the {EXHAUSTIVE_LIMIT:,} "
-            "walked exhaustively; pass samples=... (and a seed) for an estimate"
+            "walked exhaustively; give a number of random starts for an estimate (samples=..., "
+            "or --samples N --seed S on the command line)"
         )
     counts = matrix.counts
     strides = np.array(
