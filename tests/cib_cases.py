@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 from koers.methods.cib import CrossImpactMatrix
 
-DATA = Path(__file__).parent.parent.parent / "data" / "cib"
+DATA = Path(__file__).parent / "data" / "cib"
 
 # Somewhereland facts from the ScenarioWizard manual (see tests/data/cib/README.md):
 # 1-based scenario labels and total impact scores of the 10 consistent scenarios.
