@@ -11,8 +11,8 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
-from cib_cases import SOMEWHERELAND_TIS
 
+from cib_cases import SOMEWHERELAND_TIS
 from koers.io.csv_matrix import read_csv_matrix
 from koers.io.scenariowizard import read_scw, read_sl
 from koers.methods.cib.basins import basins

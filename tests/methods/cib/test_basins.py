@@ -6,10 +6,10 @@ from collections import Counter
 
 import numpy as np
 import pytest
-from cib_cases import cib_global, make_matrix, small_matrices
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from cib_cases import cib_global, make_matrix, small_matrices
 from koers.errors import KoersError, ValidationError
 from koers.methods.cib import EXHAUSTIVE_LIMIT, CrossImpactMatrix, basins, generator, succession
 from koers.methods.cib.reference import all_scenarios

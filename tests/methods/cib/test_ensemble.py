@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from cib_cases import load_somewhereland, make_matrix, small_matrices
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from cib_cases import load_somewhereland, make_matrix, small_matrices
 from koers.errors import ValidationError
 from koers.methods.cib import CrossImpactMatrix, ensemble, evaluate, solve
 

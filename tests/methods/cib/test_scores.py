@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from cib_cases import load_somewhereland, make_matrix
 
+from cib_cases import load_somewhereland, make_matrix
 from koers.errors import ValidationError
 from koers.methods.cib import evaluate, solve
 

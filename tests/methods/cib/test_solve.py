@@ -7,6 +7,9 @@ from typing import Any
 
 import numpy as np
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
 from cib_cases import (
     SOMEWHERELAND_TIS,
     cib_global,
@@ -15,9 +18,6 @@ from cib_cases import (
     make_matrix,
     small_matrices,
 )
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
-
 from koers.errors import KoersError, ValidationError
 from koers.methods.cib import (
     CrossImpactMatrix,
