@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
+from functools import cache
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -44,14 +45,19 @@ class TemplateInfo:
 
 
 def templates() -> list[TemplateInfo]:
-    """The built-in templates, by key."""
+    """The built-in templates, by key (read once per process: they are package data)."""
+    return list(_read_templates())
+
+
+@cache
+def _read_templates() -> tuple[TemplateInfo, ...]:
     folder = resources.files(_TEMPLATES)
     found = []
     for entry in sorted(folder.iterdir(), key=lambda item: item.name):
         if entry.name.endswith(".yaml"):
             key = entry.name.removesuffix(".yaml")
             found.append(TemplateInfo(key, study_yaml.loads(entry.read_text("utf-8"), key)))
-    return found
+    return tuple(found)
 
 
 def new_study(

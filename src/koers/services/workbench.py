@@ -140,7 +140,6 @@ class Workbench:
         self.repository = repository
         self._cache: OrderedDict[tuple[Any, ...], Tableau] = OrderedDict()
         self._lock = threading.Lock()
-        self._templates: list[studies.TemplateInfo] | None = None
 
     @classmethod
     def open(cls, url: str | None = None) -> Workbench:
@@ -164,10 +163,8 @@ class Workbench:
         return self.repository.list_studies()
 
     def templates(self) -> list[studies.TemplateInfo]:
-        """The built-in templates a study can be created from (read once: they are data)."""
-        if self._templates is None:
-            self._templates = studies.templates()
-        return list(self._templates)
+        """The built-in templates a study can be created from."""
+        return studies.templates()
 
     def create_from_template(
         self,

@@ -144,11 +144,7 @@ def study_page(stored: StoredStudy) -> StudyPage:
     """The study overview: its facts, the 2x2 scenario matrix and the list of scenarios."""
     study = stored.study
     return {
-        "id": stored.id,
-        "title": _text(study.title),
-        "organisation": study.organisation,
-        "language": study.language,
-        "links": _links(stored.id),
+        **_heading(stored),
         "version": stored.versions.get("study"),
         "municipality": study.municipality,
         "horizon": study.horizon.isoformat(),
