@@ -31,6 +31,7 @@ def find_problems(study: Study) -> list[tuple[Location, str]]:
     problems += _framing(study)
     problems += _scenario_sources(study)
     problems += _judgements(study)
+    problems += _indicators(study)
     problems += _missing_language(study)
     return problems
 
@@ -56,6 +57,13 @@ def _duplicate_keys(study: Study) -> Iterator[tuple[Location, str]]:
             [v.key for v in descriptor.variants],
         )
     yield from _unique("scenarios", "scenarios", [s.key for s in study.scenarios])
+    yield from _unique("indicators", "indicators", [i.key for i in study.indicators])
+    for index, indicator in enumerate(study.indicators):
+        yield from _unique(
+            ("indicators", index, "triggers"),
+            f"triggers of indicator '{indicator.key}'",
+            [t.key for t in indicator.triggers],
+        )
 
 
 def _unique(
@@ -261,6 +269,33 @@ def _judgements(study: Study) -> Iterator[tuple[Location, str]]:
                 "section, or a note under 'notes' for each of these judgements, saying why "
                 "the influence is strong",
             )
+
+
+def _indicators(study: Study) -> Iterator[tuple[Location, str]]:
+    descriptors = {d.key: d for d in study.descriptors}
+    for index, indicator in enumerate(study.indicators):
+        if indicator.region is None and study.municipality is None:
+            yield (
+                ("indicators", index, "region"),
+                f"indicator '{indicator.key}' names no region and the study names no "
+                "municipality; add 'region: GM....' here or 'municipality:' to the study",
+            )
+        for position, evidence in enumerate(indicator.evidence):
+            where: Location = ("indicators", index, "evidence", position)
+            descriptor = descriptors.get(evidence.descriptor)
+            if descriptor is None:
+                yield (
+                    (*where, "descriptor"),
+                    f"evidence of indicator '{indicator.key}' is for '{evidence.descriptor}', "
+                    f"which is not a descriptor; {_suggest(evidence.descriptor, descriptors)}",
+                )
+            elif descriptor.variant(evidence.variant) is None:
+                yield (
+                    (*where, "variant"),
+                    f"evidence of indicator '{indicator.key}': '{evidence.variant}' is not a "
+                    f"variant of '{descriptor.key}'; "
+                    f"{_suggest(evidence.variant, _variant_keys(descriptor))}",
+                )
 
 
 def _variant_keys(descriptor: Descriptor) -> list[str]:

@@ -19,6 +19,7 @@ from koers.model.factors import Descriptor, Key, Variant
 from koers.model.invariants import find_problems
 from koers.model.judgements import JudgementSection
 from koers.model.scenario import Framing, Scenario
+from koers.model.signals import Indicator
 from koers.model.text import Language, Text
 
 __all__ = ["FORMAT_VERSION", "MunicipalityCode", "Source", "Study"]
@@ -64,6 +65,7 @@ class Study(BaseModel):
     framing: Framing | None = None
     scenarios: tuple[Scenario, ...] = ()
     judgements: tuple[JudgementSection, ...] = ()
+    indicators: tuple[Indicator, ...] = ()
 
     @model_validator(mode="after")
     def _invariants(self) -> Study:
@@ -109,6 +111,19 @@ class Study(BaseModel):
             if (section.source, section.target) == (source, target):
                 return section
         return None
+
+    def indicator(self, key: str) -> Indicator:
+        """The indicator with ``key``; a ``KeyError`` when there is none."""
+        for indicator in self.indicators:
+            if indicator.key == key:
+                return indicator
+        raise KeyError(key)
+
+    def region_of(self, indicator: Indicator) -> str:
+        """Where ``indicator`` is measured: its own region, else the study's municipality."""
+        region = indicator.region or self.municipality
+        assert region is not None, "the invariants require a region"
+        return region
 
     def scenario(self, key: str) -> Scenario:
         """The scenario with ``key``; a ``KeyError`` when there is none."""
