@@ -22,7 +22,14 @@ from koers.store.tables import Base
 
 REVISIONS = migrate.revisions()
 HEAD = REVISIONS[-1]
-TABLES = {"studies", "descriptors", "scenarios", "judgement_sections"}
+TABLES = {
+    "studies",
+    "descriptors",
+    "scenarios",
+    "judgement_sections",
+    "observations",
+    "alert_statuses",
+}
 
 
 def _current(url: str) -> str | None:
@@ -107,13 +114,14 @@ def test_downgrading_to_nothing_and_back(database_url: str) -> None:
     assert _differences(database_url) == []
 
 
-def test_the_comparison_sees_a_schema_that_drifted(database_url: str) -> None:
+@pytest.mark.parametrize("index", ["ix_scenarios_study_id", "ix_observations_study_id_key"])
+def test_the_comparison_sees_a_schema_that_drifted(database_url: str, index: str) -> None:
     # The check above is only worth something if it can fail.
     migrate.upgrade(database_url)
     engine = engines.create(database_url)
     try:
         with engine.begin() as connection:
-            connection.execute(sa.text("DROP INDEX ix_scenarios_study_id"))
+            connection.execute(sa.text(f"DROP INDEX {index}"))
     finally:
         engine.dispose()
     differences = _differences(database_url)

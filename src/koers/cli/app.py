@@ -11,7 +11,7 @@ import typer
 from rich.console import Console
 from typer.core import TyperGroup
 
-from koers.cli import cib
+from koers.cli import cib, signals
 from koers.cli.render import render_study, render_templates
 from koers.errors import KoersError, ValidationError
 from koers.services import studies
@@ -59,6 +59,7 @@ app = typer.Typer(
 
 
 app.add_typer(cib.app, name="cib")
+app.add_typer(signals.app, name="signals")
 
 
 @app.callback()

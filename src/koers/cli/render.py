@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
+from babel.numbers import format_decimal, format_percent
 from rich.console import Console, Group
 from rich.panel import Panel
 from rich.table import Table
@@ -16,11 +17,13 @@ from koers.model import Language, Study, Text
 if TYPE_CHECKING:  # only for types: the CIB engine loads numba, which takes a while
     from koers.methods.cib.matrix import CrossImpactMatrix
     from koers.services.cib import SolvedScenario
+    from koers.services.signals import SignalStatus
     from koers.services.studies import TemplateInfo
 
 __all__ = [
     "render_basins",
     "render_ensemble",
+    "render_signal_status",
     "render_study",
     "render_succession",
     "render_tableau",
@@ -210,3 +213,96 @@ def render_ensemble(
         assert isinstance(labels, list)
         table.add_row(f"{row['members']}/{members}", "yes" if row["in_mean"] else "", *labels)
     console.print(table)
+
+
+def render_signal_status(status: SignalStatus, lang: Language, console: Console) -> None:
+    """The assessment in words first, then its reasons, the alerts and the signposts."""
+    _ = translator(lang)
+    if status.month is None:
+        console.print(_("No observations yet: import a file with 'koers signals import'."))
+        return
+
+    def percent(share: float) -> str:
+        return str(format_percent(share, locale=lang))
+
+    lead = status.scenarios[0] if status.scenarios else None
+    if lead is not None:
+        console.print(
+            RichText(
+                _("In {month} the signals point most to {scenario} ({share}).").format(
+                    month=status.month, scenario=lead.name.get(lang), share=percent(lead.likelihood)
+                ),
+                style="bold",
+            )
+        )
+        console.print(
+            "  ".join(f"{s.name.get(lang)} {percent(s.likelihood)}" for s in status.scenarios)
+        )
+    if status.position is not None and status.band is not None:
+        (x_low, x_high), (y_low, y_high) = status.band
+        x, y = status.position
+        console.print(
+            _(
+                "Position {x:+.2f}, {y:+.2f}; without any one signpost between {x_low:+.2f} and "
+                "{x_high:+.2f}, {y_low:+.2f} and {y_high:+.2f}."
+            ).format(x=x, y=y, x_low=x_low, x_high=x_high, y_low=y_low, y_high=y_high)
+        )
+    if status.explanation:
+        why = Table(
+            _("signpost"),
+            _("reading"),
+            _("period"),
+            _("points to"),
+            _("weight"),
+            _("since"),
+            box=None,
+            header_style="bold",
+            title=_("Why"),
+        )
+        for item in status.explanation:
+            why.add_row(
+                item.indicator_name.get(lang),
+                format_decimal(item.reading, locale=lang),
+                item.period,
+                f"{item.descriptor}: {item.variant}",
+                f"{item.weight:.2f}",
+                item.since,
+            )
+        console.print(why)
+    if status.alerts:
+        alerts = Table(
+            _("level"),
+            _("signpost"),
+            _("period"),
+            _("status"),
+            _("response"),
+            box=None,
+            header_style="bold",
+            title=_("Alerts"),
+        )
+        for alert in status.alerts:
+            response = alert.response.get(lang) if alert.response else ""
+            alerts.add_row(
+                _(alert.level),
+                alert.indicator_name.get(lang),
+                alert.period,
+                _(alert.status),
+                response,
+            )
+        console.print(alerts)
+    if status.nearest is not None:
+        differs = ", ".join(f"{d}: {seen} → {there}" for d, seen, there in status.nearest.differs)
+        console.print(
+            _("Nearest consistent scenario: {scenario}").format(
+                scenario=", ".join(f"{d}={v}" for d, v in status.nearest.variants.items())
+            )
+            + (f" ({_('differs in')} {differs})" if differs else "")
+        )
+    if status.follow:
+        console.print(
+            _("What may follow: {chain}").format(
+                chain="; ".join(
+                    f"{s.step}. {s.descriptor}: {s.before} → {s.after}" for s in status.follow
+                )
+            )
+        )

@@ -274,12 +274,6 @@ def _judgements(study: Study) -> Iterator[tuple[Location, str]]:
 def _indicators(study: Study) -> Iterator[tuple[Location, str]]:
     descriptors = {d.key: d for d in study.descriptors}
     for index, indicator in enumerate(study.indicators):
-        if indicator.region is None and study.municipality is None:
-            yield (
-                ("indicators", index, "region"),
-                f"indicator '{indicator.key}' names no region and the study names no "
-                "municipality; add 'region: GM....' here or 'municipality:' to the study",
-            )
         for position, evidence in enumerate(indicator.evidence):
             where: Location = ("indicators", index, "evidence", position)
             descriptor = descriptors.get(evidence.descriptor)

@@ -112,7 +112,7 @@ class Upload(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    kind: Literal["upload"] = "upload"
+    kind: Literal["upload"]
     publisher: str | None = None
     note: Text | None = None
 
@@ -123,10 +123,14 @@ class CbsTable(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    kind: Literal["cbs"] = "cbs"
+    kind: Literal["cbs"]
     table: Annotated[str, StringConstraints(pattern=r"^[0-9]{5}[A-Za-z]{3}$")]
     measure: Annotated[str, StringConstraints(pattern=r"^[A-Za-z][A-Za-z0-9_]*$")]
     filters: dict[str, str] = Field(default_factory=dict)
+    additive: bool = Field(
+        default=False,
+        description="A count that may be summed over the municipalities a merger joined.",
+    )
     note: Text | None = None
 
 
@@ -135,7 +139,7 @@ class ManualEntry(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    kind: Literal["manual"] = "manual"
+    kind: Literal["manual"]
     publisher: str | None = None
     note: Text | None = None
 

@@ -119,11 +119,12 @@ class Study(BaseModel):
                 return indicator
         raise KeyError(key)
 
-    def region_of(self, indicator: Indicator) -> str:
-        """Where ``indicator`` is measured: its own region, else the study's municipality."""
-        region = indicator.region or self.municipality
-        assert region is not None, "the invariants require a region"
-        return region
+    def region_of(self, indicator: Indicator) -> str | None:
+        """Where ``indicator`` is measured: its own region, else the study's municipality.
+
+        ``None`` when neither names one: a template leaves the municipality to its user.
+        """
+        return indicator.region or self.municipality
 
     def scenario(self, key: str) -> Scenario:
         """The scenario with ``key``; a ``KeyError`` when there is none."""

@@ -20,7 +20,9 @@ __all__ = [
     "DEMO_ORGANISATION",
     "TemplateInfo",
     "create_study",
+    "demo_observations",
     "demo_study",
+    "example_observations",
     "load_study",
     "new_study",
     "study_schema",
@@ -118,6 +120,20 @@ def demo_study(folder: Path | None = None) -> tuple[Path, Study]:
     folder.mkdir(parents=True, exist_ok=True)
     study_yaml.save(study, path)
     return path, study
+
+
+def demo_observations() -> Path:
+    """The demo study's observations: synthetic monthly data for 2020 to 2023."""
+    return _template_file("corona-lokale-besturen.observations.csv")
+
+
+def example_observations() -> Path:
+    """A small file of 2024-01 observations to import into the demo (a red trigger fires)."""
+    return _template_file("corona-lokale-besturen.example-import.csv")
+
+
+def _template_file(name: str) -> Path:
+    return Path(str(resources.files(_TEMPLATES).joinpath(name)))
 
 
 def study_schema() -> dict[str, Any]:

@@ -25,11 +25,13 @@ from koers.methods.cib.from_study import study_matrix
 from koers.methods.cib.scores import evaluate
 from koers.methods.cib.solve import solve
 from koers.model import JUDGEMENT_RANGE, Language, Study, Text
-from koers.services import studies
+from koers.model.signals import AlertStatus
+from koers.services import signals, studies
 from koers.services.cib import SolvedScenario, scenario_rows
 from koers.store.repository import Repository, StoredStudy, StudySummary
 
 __all__ = [
+    "MAX_OBSERVATION_BYTES",
     "MAX_YAML_BYTES",
     "SCENARIO_FIELDS",
     "TABLEAU_LIMIT",
@@ -45,6 +47,9 @@ __all__ = [
 
 MAX_YAML_BYTES = 2_000_000
 """The largest study YAML the workbench imports (the Corona template is about 90 kB)."""
+
+MAX_OBSERVATION_BYTES = 20_000_000
+"""The largest observation file the workbench imports (100 000 CSV rows are about 4 MB)."""
 
 SCENARIO_FIELDS = (
     "name",
@@ -139,6 +144,7 @@ class Workbench:
     def __init__(self, repository: Repository) -> None:
         self.repository = repository
         self._cache: OrderedDict[tuple[Any, ...], Tableau] = OrderedDict()
+        self._statuses: OrderedDict[tuple[Any, ...], signals.SignalStatus] = OrderedDict()
         self._lock = threading.Lock()
 
     @classmethod
@@ -223,7 +229,11 @@ class Workbench:
         for summary in self.list_studies():
             if summary.organisation == demo.organisation and summary.title == demo.title:
                 return summary.id
-        return self.repository.add_study(demo)
+        study_id = self.repository.add_study(demo)
+        if demo.indicators:
+            target = signals.DatabaseTarget(self.repository, study_id, demo)
+            signals.import_file(target, studies.demo_observations())
+        return study_id
 
     # Edits -----------------------------------------------------------------------------
 
@@ -316,6 +326,60 @@ class Workbench:
             notes=changed_notes or None,
             version=version,
         )
+
+    # Signals ---------------------------------------------------------------------------
+
+    def signal_status(self, study_id: int) -> signals.SignalStatus:
+        """Where the study stands: assessment, reasons, alerts, signposts (cached per change)."""
+        stored = self.get(study_id)
+        key = ("signals", stored.id, stored.revision, self.repository.signals.revision(study_id))
+        with self._lock:
+            if key in self._statuses:
+                return self._statuses[key]
+        status = signals.signal_status(self._target(stored))
+        with self._lock:
+            self._statuses[key] = status
+            while len(self._statuses) > _CACHE_SIZE:
+                self._statuses.popitem(last=False)
+        return status
+
+    def import_observations(
+        self, study_id: int, content: bytes, filename: str, *, skip_bad: bool = False
+    ) -> signals.ImportSummary:
+        """Import an uploaded CSV or .xlsx of observations; all or nothing unless skip_bad."""
+        if len(content) > MAX_OBSERVATION_BYTES:
+            raise ValidationError(
+                [
+                    Problem(
+                        f"the file is larger than {MAX_OBSERVATION_BYTES // 1_000_000} MB; "
+                        "split it into smaller files",
+                        filename,
+                    )
+                ]
+            )
+        target = self._target(self.get(study_id))
+        return signals.import_upload(target, content, filename, skip_bad=skip_bad)
+
+    def set_alert_status(
+        self,
+        study_id: int,
+        indicator: str,
+        trigger: str,
+        period: str,
+        status: AlertStatus,
+        note: str | None = None,
+    ) -> None:
+        """Acknowledge or close an alert that fired (or make it new again)."""
+        target = self._target(self.get(study_id))
+        signals.set_alert_status(target, indicator, trigger, period, status, note)
+
+    def example_observations(self) -> tuple[str, bytes]:
+        """The name and content of the template's example import file."""
+        path = studies.example_observations()
+        return path.name, path.read_bytes()
+
+    def _target(self, stored: StoredStudy) -> signals.DatabaseTarget:
+        return signals.DatabaseTarget(self.repository, stored.id, stored.study)
 
     # Cross-impact balance --------------------------------------------------------------
 

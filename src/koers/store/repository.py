@@ -10,6 +10,7 @@ whole study is validated by the model, and nothing is written when that fails.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -23,6 +24,7 @@ from koers.model import Language, Study, Text
 from koers.store import engine as engines
 from koers.store import guards, mapping, migrate
 from koers.store.mapping import Document
+from koers.store.signals import SignalStore
 from koers.store.tables import DescriptorRow, JudgementRow, ScenarioRow, StudyRow
 
 __all__ = ["Repository", "StoredStudy", "StudySummary"]
@@ -115,6 +117,11 @@ class Repository:
                 f"{reason}; check the URL, and that the server runs or the folder exists"
             ) from err
         return cls(engine)
+
+    @functools.cached_property
+    def signals(self) -> SignalStore:
+        """The observations and alert statuses of the studies, in this repository's database."""
+        return SignalStore(self._engine)
 
     def close(self) -> None:
         """Close every connection to the database."""

@@ -17,7 +17,16 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
-__all__ = ["Base", "DescriptorRow", "JudgementRow", "ScenarioRow", "StudyRow", "UtcDateTime"]
+__all__ = [
+    "AlertStatusRow",
+    "Base",
+    "DescriptorRow",
+    "JudgementRow",
+    "ObservationRow",
+    "ScenarioRow",
+    "StudyRow",
+    "UtcDateTime",
+]
 
 NAMING = {
     "ix": "ix_%(column_0_label)s",
@@ -30,6 +39,9 @@ NAMING = {
 
 KEY_LENGTH = 64
 """The longest key a model allows (:data:`koers.model.factors.Key`)."""
+
+CODE_LENGTH = 16
+"""Room for a region code (``GM0344``: six characters) and a period (``2021-W05``: eight)."""
 
 
 class UtcDateTime(sa.TypeDecorator[dt.datetime]):
@@ -151,3 +163,51 @@ class JudgementRow(Base):
     position: Mapped[int]
     version: Mapped[int] = mapped_column(default=1)
     data: Mapped[dict[str, Any]]
+
+
+class ObservationRow(Base):
+    """One value of an indicator for a region and period, as it was recorded.
+
+    Rows are only ever added, so the table holds the whole history: a corrected figure is a
+    new row. The current value of (study, indicator, region, period) is the row recorded last,
+    the higher id breaking a tie. ``period`` is the period's own text (``2021-03``).
+    """
+
+    __tablename__ = "observations"
+    __table_args__ = (
+        sa.Index("ix_observations_study_id_recorded", "study_id", "recorded", "id"),
+        sa.Index(
+            "ix_observations_study_id_key", "study_id", "indicator", "region", "period", "recorded"
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    study_id: Mapped[int] = mapped_column(sa.ForeignKey("studies.id", ondelete="CASCADE"))
+    indicator: Mapped[str] = mapped_column(sa.String(KEY_LENGTH))
+    region: Mapped[str] = mapped_column(sa.String(CODE_LENGTH))
+    period: Mapped[str] = mapped_column(sa.String(CODE_LENGTH))
+    value: Mapped[float] = mapped_column(sa.Double())
+    recorded: Mapped[dt.datetime]
+    source: Mapped[str] = mapped_column(sa.Text())
+
+
+class AlertStatusRow(Base):
+    """What the team made of a trigger that fired in a period: the status it set last.
+
+    One row per (study, indicator, trigger, period); setting a status again overwrites it and
+    adds 1 to ``version``.
+    """
+
+    __tablename__ = "alert_statuses"
+    __table_args__ = (sa.UniqueConstraint("study_id", "indicator", "trigger", "period"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    study_id: Mapped[int] = mapped_column(sa.ForeignKey("studies.id", ondelete="CASCADE"))
+    indicator: Mapped[str] = mapped_column(sa.String(KEY_LENGTH))
+    trigger: Mapped[str] = mapped_column(sa.String(KEY_LENGTH))
+    period: Mapped[str] = mapped_column(sa.String(CODE_LENGTH))
+    level: Mapped[str] = mapped_column(sa.String(8))
+    status: Mapped[str] = mapped_column(sa.String(16))
+    changed: Mapped[dt.datetime | None]
+    note: Mapped[str | None] = mapped_column(sa.Text())
+    version: Mapped[int] = mapped_column(default=1)
