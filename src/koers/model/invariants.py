@@ -6,13 +6,15 @@ reports it) and a message that says what is wrong and how to put it right.
 
 from __future__ import annotations
 
-import difflib
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from pydantic import BaseModel
 
+from koers.model.event_rules import event_problems
 from koers.model.judgements import JUDGEMENT_RANGE, STRONG
+from koers.model.problems import Location, suggest, unique
+from koers.model.strategy_rules import strategy_problems
 from koers.model.text import Text
 
 if TYPE_CHECKING:
@@ -20,8 +22,6 @@ if TYPE_CHECKING:
     from koers.model.study import Study
 
 __all__ = ["Location", "find_problems"]
-
-Location = tuple[str | int, ...]
 
 
 def find_problems(study: Study) -> list[tuple[Location, str]]:
@@ -32,54 +32,29 @@ def find_problems(study: Study) -> list[tuple[Location, str]]:
     problems += _scenario_sources(study)
     problems += _judgements(study)
     problems += _indicators(study)
+    problems += strategy_problems(study)
+    problems += event_problems(study)
     problems += _missing_language(study)
     return problems
 
 
-def _suggest(name: str, candidates: Iterable[str]) -> str:
-    """A did-you-mean hint, or the list of allowed names when nothing is close."""
-    options = sorted(set(candidates))
-    close = difflib.get_close_matches(name, options, n=1)
-    if close:
-        return f"did you mean '{close[0]}'?"
-    if options:
-        return "choose one of: " + ", ".join(f"'{option}'" for option in options)
-    return "there is nothing to refer to yet"
-
-
 def _duplicate_keys(study: Study) -> Iterator[tuple[Location, str]]:
-    yield from _unique("sources", "sources", [s.key for s in study.sources])
-    yield from _unique("descriptors", "descriptors", [d.key for d in study.descriptors])
+    yield from unique("sources", "sources", [s.key for s in study.sources])
+    yield from unique("descriptors", "descriptors", [d.key for d in study.descriptors])
     for index, descriptor in enumerate(study.descriptors):
-        yield from _unique(
+        yield from unique(
             ("descriptors", index, "variants"),
             f"variants of descriptor '{descriptor.key}'",
             [v.key for v in descriptor.variants],
         )
-    yield from _unique("scenarios", "scenarios", [s.key for s in study.scenarios])
-    yield from _unique("indicators", "indicators", [i.key for i in study.indicators])
+    yield from unique("scenarios", "scenarios", [s.key for s in study.scenarios])
+    yield from unique("indicators", "indicators", [i.key for i in study.indicators])
     for index, indicator in enumerate(study.indicators):
-        yield from _unique(
+        yield from unique(
             ("indicators", index, "triggers"),
             f"triggers of indicator '{indicator.key}'",
             [t.key for t in indicator.triggers],
         )
-
-
-def _unique(
-    where: str | Location, what: str, keys: Sequence[str]
-) -> Iterator[tuple[Location, str]]:
-    base: Location = (where,) if isinstance(where, str) else where
-    first: dict[str, int] = {}
-    for index, key in enumerate(keys):
-        if key in first:
-            yield (
-                (*base, index, "key"),
-                f"two {what} have the key '{key}' (items {first[key] + 1} and {index + 1}); "
-                "give each a key of its own",
-            )
-        else:
-            first[key] = index
 
 
 def _framing(study: Study) -> Iterator[tuple[Location, str]]:
@@ -104,7 +79,7 @@ def _framing(study: Study) -> Iterator[tuple[Location, str]]:
             axes_ok = False
             yield (
                 ("framing", "axes", position),
-                f"axis '{key}' is not a descriptor; {_suggest(key, descriptors)}",
+                f"axis '{key}' is not a descriptor; {suggest(key, descriptors)}",
             )
         elif len(axis.variants) != 2:
             axes_ok = False
@@ -126,7 +101,7 @@ def _framing(study: Study) -> Iterator[tuple[Location, str]]:
                 yield (
                     (*where, axis_key),
                     f"scenario '{scenario.key}' names '{axis_key}', which is not an axis; "
-                    f"{_suggest(axis_key, framing.axes)}",
+                    f"{suggest(axis_key, framing.axes)}",
                 )
         for axis in axes:
             pole = scenario.quadrant.get(axis.key)
@@ -143,7 +118,7 @@ def _framing(study: Study) -> Iterator[tuple[Location, str]]:
                 yield (
                     (*where, axis.key),
                     f"scenario '{scenario.key}' names pole '{pole}' of axis '{axis.key}'; "
-                    f"{_suggest(pole, poles)}",
+                    f"{suggest(pole, poles)}",
                 )
         if broken:
             continue
@@ -176,7 +151,7 @@ def _scenario_sources(study: Study) -> Iterator[tuple[Location, str]]:
                 yield (
                     ("scenarios", index, "sources", position),
                     f"scenario '{scenario.key}' cites source '{key}', which the study does not "
-                    f"list; {_suggest(key, known)}",
+                    f"list; {suggest(key, known)}",
                 )
         if scenario.origin == "source" and not scenario.sources:
             yield (
@@ -200,7 +175,7 @@ def _judgements(study: Study) -> Iterator[tuple[Location, str]]:
                 yield (
                     (*where, role),
                     f"judgements of {pair}: {role} '{key}' is not a descriptor; "
-                    f"{_suggest(key, descriptors)}",
+                    f"{suggest(key, descriptors)}",
                 )
         if section.source == section.target:
             yield (
@@ -223,14 +198,14 @@ def _judgements(study: Study) -> Iterator[tuple[Location, str]]:
                 yield (
                     at,
                     f"judgements of {pair}: '{source_variant}' is not a variant of "
-                    f"'{source.key}'; {_suggest(source_variant, _variant_keys(source))}",
+                    f"'{source.key}'; {suggest(source_variant, _variant_keys(source))}",
                 )
             for target_variant, value in row.items():
                 if target is not None and target.variant(target_variant) is None:
                     yield (
                         (*at, target_variant),
                         f"judgements of {pair}: '{target_variant}' is not a variant of "
-                        f"'{target.key}'; {_suggest(target_variant, _variant_keys(target))}",
+                        f"'{target.key}'; {suggest(target_variant, _variant_keys(target))}",
                     )
                 if not low <= value <= high:
                     yield (
@@ -245,7 +220,7 @@ def _judgements(study: Study) -> Iterator[tuple[Location, str]]:
                 yield (
                     at,
                     f"note on the judgements of {pair}: '{source_variant}' is not a variant "
-                    f"of '{source.key}'; {_suggest(source_variant, _variant_keys(source))}",
+                    f"of '{source.key}'; {suggest(source_variant, _variant_keys(source))}",
                 )
             for target_variant in noted:
                 if target is not None and target.variant(target_variant) is None:
@@ -253,7 +228,7 @@ def _judgements(study: Study) -> Iterator[tuple[Location, str]]:
                         (*at, target_variant),
                         f"note on the judgements of {pair}: '{target_variant}' is not a "
                         f"variant of '{target.key}'; "
-                        f"{_suggest(target_variant, _variant_keys(target))}",
+                        f"{suggest(target_variant, _variant_keys(target))}",
                     )
         unexplained = [
             f"'{source_variant}' on '{target_variant}'"
@@ -281,14 +256,14 @@ def _indicators(study: Study) -> Iterator[tuple[Location, str]]:
                 yield (
                     (*where, "descriptor"),
                     f"evidence of indicator '{indicator.key}' is for '{evidence.descriptor}', "
-                    f"which is not a descriptor; {_suggest(evidence.descriptor, descriptors)}",
+                    f"which is not a descriptor; {suggest(evidence.descriptor, descriptors)}",
                 )
             elif descriptor.variant(evidence.variant) is None:
                 yield (
                     (*where, "variant"),
                     f"evidence of indicator '{indicator.key}': '{evidence.variant}' is not a "
                     f"variant of '{descriptor.key}'; "
-                    f"{_suggest(evidence.variant, _variant_keys(descriptor))}",
+                    f"{suggest(evidence.variant, _variant_keys(descriptor))}",
                 )
 
 

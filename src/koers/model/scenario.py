@@ -39,6 +39,12 @@ class Scenario(BaseModel):
         default=None, description="The pole of each framing axis: {axis descriptor: variant}."
     )
     origin: Origin = "team"
+    preference: int = Field(
+        default=0,
+        ge=-2,
+        le=2,
+        description="How much the team wants this future: -2 (avoid) to +2 (strive for).",
+    )
     sources: tuple[Key, ...] = ()
     summary: Text | None = None
     narrative: Text | None = None

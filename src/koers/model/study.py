@@ -15,11 +15,13 @@ from pydantic import (
 )
 from pydantic_core import InitErrorDetails, PydanticCustomError
 
+from koers.model.events import Event, EventImpact
 from koers.model.factors import Descriptor, Key, Variant
 from koers.model.invariants import find_problems
 from koers.model.judgements import JudgementSection
 from koers.model.scenario import Framing, Scenario
 from koers.model.signals import Indicator
+from koers.model.strategy import Strategy
 from koers.model.text import Language, Text
 
 __all__ = ["FORMAT_VERSION", "MunicipalityCode", "Source", "Study"]
@@ -66,6 +68,9 @@ class Study(BaseModel):
     scenarios: tuple[Scenario, ...] = ()
     judgements: tuple[JudgementSection, ...] = ()
     indicators: tuple[Indicator, ...] = ()
+    strategy: Strategy | None = None
+    events: tuple[Event, ...] = ()
+    event_impacts: tuple[EventImpact, ...] = ()
 
     @model_validator(mode="after")
     def _invariants(self) -> Study:
