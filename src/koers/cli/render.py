@@ -215,6 +215,10 @@ def render_ensemble(
     console.print(table)
 
 
+ALERTS_SHOWN = 8
+"""The newest open alerts the terminal view lists; --json gives them all."""
+
+
 def render_signal_status(status: SignalStatus, lang: Language, console: Console) -> None:
     """The assessment in words first, then its reasons, the alerts and the signposts."""
     _ = translator(lang)
@@ -269,7 +273,8 @@ def render_signal_status(status: SignalStatus, lang: Language, console: Console)
                 item.since,
             )
         console.print(why)
-    if status.alerts:
+    open_alerts = [alert for alert in status.alerts if alert.status != "closed"]
+    if open_alerts:
         alerts = Table(
             _("level"),
             _("signpost"),
@@ -280,7 +285,7 @@ def render_signal_status(status: SignalStatus, lang: Language, console: Console)
             header_style="bold",
             title=_("Alerts"),
         )
-        for alert in status.alerts:
+        for alert in open_alerts[:ALERTS_SHOWN]:
             response = alert.response.get(lang) if alert.response else ""
             alerts.add_row(
                 _(alert.level),
@@ -290,6 +295,12 @@ def render_signal_status(status: SignalStatus, lang: Language, console: Console)
                 response,
             )
         console.print(alerts)
+        if len(open_alerts) > ALERTS_SHOWN:
+            console.print(
+                _("{count} older open alerts are listed by --json.").format(
+                    count=len(open_alerts) - ALERTS_SHOWN
+                )
+            )
     if status.nearest is not None:
         differs = ", ".join(f"{d}: {seen} → {there}" for d, seen, there in status.nearest.differs)
         console.print(

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-import difflib
 import io
 import math
 import re
@@ -23,6 +22,7 @@ from koers.errors import FormatError, Problem, ValidationError
 from koers.io.atomic import write_atomic
 from koers.io.observation_tables import RawTable, column_letter, read_table
 from koers.model.periods import Frequency, Period
+from koers.model.problems import suggest
 from koers.model.signals import Indicator, Observation
 from koers.model.study import Study
 
@@ -333,7 +333,7 @@ class _RowChecker:
         if indicator is None:
             problem(
                 "indicator",
-                f"'{key}' is not an indicator of the study; {_suggest(key, self.indicators)}",
+                f"'{key}' is not an indicator of the study; {suggest(key, self.indicators)}",
             )
         return indicator
 
@@ -432,24 +432,6 @@ def _duplicates(
 def _and(items: list[str]) -> str:
     """``items`` as an English list: ``6``, ``6 and 7``, ``6, 7 and 9``."""
     return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} and {items[-1]}"
-
-
-def _suggest(name: str, candidates: Iterable[str]) -> str:
-    """A did-you-mean hint for ``name``, or the names to choose from when none is close.
-
-    >>> _suggest("bijstnd", ["bijstand", "ww"])
-    "did you mean 'bijstand'?"
-    >>> _suggest("x", ["ww", "bijstand"])
-    "choose one of: 'bijstand', 'ww'"
-    """
-    options = sorted(set(candidates))
-    folded = [option for option in options if option.lower() == name.lower()]
-    close = folded or difflib.get_close_matches(name, options, n=1)
-    if close:
-        return f"did you mean '{close[0]}'?"
-    if options:
-        return "choose one of: " + ", ".join(f"'{option}'" for option in options)
-    return "the study has no indicators yet"
 
 
 def _text(cell: object) -> str:

@@ -14,9 +14,18 @@ Problems = Iterator[tuple[Location, str]]
 
 
 def suggest(name: str, candidates: Iterable[str]) -> str:
-    """A did-you-mean hint, or the list of allowed names when nothing is close."""
+    """A did-you-mean hint (a different case counts as close), or the names to choose from.
+
+    >>> suggest("bijstnd", ["bijstand", "ww"])
+    "did you mean 'bijstand'?"
+    >>> suggest("WW", ["bijstand", "ww"])
+    "did you mean 'ww'?"
+    >>> suggest("x", ["ww", "bijstand"])
+    "choose one of: 'bijstand', 'ww'"
+    """
     options = sorted(set(candidates))
-    close = difflib.get_close_matches(name, options, n=1)
+    folded = [option for option in options if option.lower() == name.lower()]
+    close = folded or difflib.get_close_matches(name, options, n=1)
     if close:
         return f"did you mean '{close[0]}'?"
     if options:
