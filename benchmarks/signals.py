@@ -85,7 +85,7 @@ def make_study(rng: np.random.Generator) -> Study:
                 name=Text(nl=f"indicator {i}"),
                 unit="index",
                 frequency="month",
-                source=Upload(),
+                source=Upload(kind="upload"),
                 evidence=tuple(rules),
             )
         )
