@@ -94,6 +94,7 @@ PAGES: dict[str, Callable[[Page, dict[str, Any]], None]] = {
     "matrix-refused": _matrix_refused,
     "tableau": _study_nav(3),
     "tableau-intervention": _tableau_fixed,
+    "signals": _study_nav(4),
     "conflict": _conflict,
     "not-found": _not_found,
 }

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
+
 from koers.model import Study
 from koers.services.signals import Nearest, Step, cib_outlook
 
@@ -54,11 +56,16 @@ def test_nearest_breaks_a_distance_tie_by_the_signals_likelihood() -> None:
     # scenarios differ in one observed descriptor; log-likelihoods: a1 b1 c1: ln .2 + ln .6 =
     # -2.12; a2 b2 c2: ln .8 + ln .4 = -1.14, so a2 b2 c2 is nearest, differing in C.
     # Fixing A=a2 leaves B=b2 (A's +2) and C=c2 (B's +1): one scenario remains.
+    # The one that remains is ranked with the signals' likelihood P(a2) P(c2) = .8 * .4.
+    assert nearest is not None
+    assert nearest.ranked[0][1] == pytest.approx(0.32)
     assert nearest == Nearest(
         variants={"A": "a2", "B": "b2", "C": "c2"},
         differs=(("C", "c1", "c2"),),
         established={"A": "a2"},
         remaining=1,
+        observed={"A": "a2", "C": "c1"},
+        ranked=(({"A": "a2", "B": "b2", "C": "c2"}, nearest.ranked[0][1]),),
     )
     # From a2 b2 c1, C scores c1 -1 and c2 +1 under b2 and flips; then nothing moves.
     assert follow == (Step(1, "C", "c1", "c2"),)

@@ -180,7 +180,7 @@ def test_the_database_keeps_signals_like_the_file(database_url: str, demo: Study
 def test_cbs_indicators_are_fetched_from_statline(tmp_path: Path, demo: Study) -> None:
     study = Study.model_validate(
         {
-            **demo.model_dump(exclude={"indicators"}),
+            **demo.model_dump(exclude={"indicators", "strategy"}),
             "indicators": [
                 {
                     "key": "inwoners",

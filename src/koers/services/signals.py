@@ -8,7 +8,6 @@ returns plain result objects that the CLI and the web render.
 from __future__ import annotations
 
 import datetime as dt
-import itertools
 import math
 import tempfile
 from collections.abc import Iterator, Mapping, Sequence
@@ -23,9 +22,9 @@ from koers.connectors import cbs, municipalities
 from koers.errors import NotFoundError, Problem, ValidationError
 from koers.io import signal_ledger
 from koers.io.observations import read_observations, write_skipped_report
+from koers.methods.cib.chains import follow_chain
 from koers.methods.cib.from_study import study_matrix
 from koers.methods.cib.solve import solve
-from koers.methods.cib.succession import succession
 from koers.methods.signals import (
     Assessment,
     Series,
@@ -184,6 +183,8 @@ class Nearest:
     differs: tuple[tuple[str, str, str], ...]  # descriptor, observed variant, scenario's variant
     established: dict[str, str]  # the variants the signals fix (the intervention)
     remaining: int  # consistent scenarios left under that intervention
+    observed: dict[str, str] = field(default_factory=dict)  # the most likely variant per signal
+    ranked: tuple[tuple[dict[str, str], float], ...] = ()  # the best RANKED that remain
 
 
 @dataclass(frozen=True, slots=True)
@@ -219,6 +220,10 @@ ESTABLISH = 0.75
 probability reaches this share (docs/methods.md, "Signals assessment")."""
 
 
+RANKED = 5
+"""How many of the consistent scenarios left under the signals' intervention are listed."""
+
+
 def cib_outlook(
     study: Study,
     probabilities: Mapping[str, Mapping[str, float]],
@@ -229,13 +234,16 @@ def cib_outlook(
 
     ``probabilities`` gives, per descriptor the signals speak about, the probability of each
     variant. The observed state takes the most likely variant of each such descriptor; the
-    established variants (probability >= ``establish``) are fixed as a CIB intervention and
-    the consistent scenarios that remain are counted. The nearest consistent scenario (of the
-    whole matrix) differs from the observed state in the fewest observed descriptors; among
-    equals the one the signals find most likely (the sum of log-probabilities of its
-    variants), then the one with the higher total impact score. What may follow is the
-    global CIB succession from the observed state, the other descriptors taken from the
-    nearest scenario. ``(None, ())`` when the study has no judgements or no signals.
+    established variants (probability >= ``establish``) are fixed as a CIB intervention, and
+    the consistent scenarios that remain are counted and ranked by how likely the signals find
+    them (the product of the probabilities of their variants; the best :data:`RANKED`).
+
+    The nearest consistent scenario (of the whole matrix) differs from the observed state in
+    the fewest observed descriptors; among equals the one the signals find most likely, then
+    the one with the higher total impact score. What may follow is the global CIB succession
+    from the observed state (an unshocked :func:`koers.methods.cib.chains.follow_chain`, up
+    to the first repeat), the other descriptors taken from the nearest scenario.
+    ``(None, ())`` when the study has no judgements or no signals.
     """
     if not study.judgements or not probabilities:
         return None, ()
@@ -249,10 +257,10 @@ def cib_outlook(
         if share >= establish:
             established[descriptor] = variant
     fixed = {index[d]: matrix.variants[index[d]].index(v) for d, v in established.items()}
-    remaining = solve(matrix, fixed=fixed).count if fixed else None
     everything = solve(matrix)
     if everything.count == 0:
         return None, ()
+    kept = solve(matrix, fixed=fixed) if fixed else everything
 
     def log_likelihood(row: Sequence[int]) -> float:
         total = 0.0
@@ -276,24 +284,39 @@ def cib_outlook(
         for d in matrix.descriptors
         if d in observed and observed[d] != variants[d]
     )
+    kept_rows = [tuple(int(v) for v in row) for row in kept.scenarios]
+    order = sorted(range(len(kept_rows)), key=lambda i: (-log_likelihood(kept_rows[i]), i))
+    ranked = tuple(
+        (
+            {d: matrix.variants[j][kept_rows[i][j]] for j, d in enumerate(matrix.descriptors)},
+            math.exp(log_likelihood(kept_rows[i])),
+        )
+        for i in order[:RANKED]
+    )
     nearest = Nearest(
         variants=variants,
         differs=differs,
         established=established,
-        remaining=everything.count if remaining is None else remaining,
+        remaining=kept.count,
+        observed=observed,
+        ranked=ranked,
     )
     start = [
         matrix.variants[i].index(observed.get(d, variants[d]))
         for i, d in enumerate(matrix.descriptors)
     ]
-    chain = succession(matrix, start)
-    steps: list[Step] = []
-    for number, (before, after) in enumerate(itertools.pairwise(chain.path), start=1):
-        steps += [
-            Step(number, d, matrix.variants[i][before[i]], matrix.variants[i][after[i]])
-            for i, d in enumerate(matrix.descriptors)
-            if before[i] != after[i]
-        ]
+    chain = follow_chain(matrix, start)
+    steps = [
+        Step(
+            step.number,
+            matrix.descriptors[flip.descriptor],
+            matrix.variants[flip.descriptor][flip.before],
+            matrix.variants[flip.descriptor][flip.after],
+        )
+        for step in chain.steps
+        if not step.closes_cycle  # the path up to the first repeat, as before
+        for flip in step.flips
+    ]
     return nearest, tuple(steps)
 
 
@@ -589,8 +612,15 @@ def build_status(
     *,
     today: dt.date | None = None,
 ) -> SignalStatus:
-    """The assessment of the latest month with its reasons, the alerts and the signposts."""
+    """The assessment of the latest month with its reasons, the alerts and the signposts.
+
+    A series is overdue for the periods after its last value that ended by ``today``; by
+    default ``today`` is the end of the latest period any indicator reports, so a study of
+    past data is judged by its own present, not by the calendar.
+    """
     series = build_series(study, records)
+    if today is None and series:
+        today = max(own.end.end() for own in series.values())
     indicators = tuple(
         _indicator_status(study, indicator.key, series, records, today)
         for indicator in study.indicators
@@ -700,7 +730,7 @@ def _indicator_status(
             ((p, v) for p, v in zip(periods[::-1], values[::-1], strict=True) if v is not None),
             None,
         )
-        found = quality(own, records, today=today or dt.date.today())
+        found = quality(own, records, today=today)
         missing = _runs(found.gaps, indicator.frequency) + _runs(found.overdue, indicator.frequency)
         outliers = tuple(o.period for o in found.outliers)
         revised = tuple((r.period, r.old, r.new) for r in found.revisions)

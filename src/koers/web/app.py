@@ -18,7 +18,7 @@ from koers.model import Language
 from koers.services.workbench import MAX_YAML_BYTES, Repository, Workbench
 from koers.web import errors
 from koers.web.rendering import environment
-from koers.web.routes import cib, studies, study
+from koers.web.routes import cib, signals, studies, study
 
 __all__ = ["Settings", "create_app", "serve"]
 
@@ -74,7 +74,7 @@ def create_app(settings: Settings, *, repository: Repository | None = None) -> F
     app.state.pages = {}  # rendered pages by state, see rendering.render
     static = resources.files("koers.web") / "static"
     app.mount("/static", StaticFiles(directory=str(static)), name="static")
-    for module in (studies, study, cib):
+    for module in (studies, study, cib, signals):
         app.include_router(module.pages)
         app.include_router(module.api, prefix="/api", responses=errors.ERROR_RESPONSES)
     errors.install(app)

@@ -132,3 +132,19 @@
     });
   });
 }());
+
+// --- Signals dashboard (issue 5) ---------------------------------------------------------------
+// An import can take a moment: the button says so and cannot be pressed twice.
+(function () {
+  var BUSY = { nl: "Bezig met importeren\u2026", en: "Importing\u2026" };
+  var lang = document.documentElement.lang || "en";
+  document.querySelectorAll("form.import-form").forEach(function (form) {
+    form.addEventListener("submit", function () {
+      var button = form.querySelector("button[type=submit]");
+      if (!button) { return; }
+      form.setAttribute("aria-busy", "true");
+      button.disabled = true;
+      button.textContent = BUSY[lang] || BUSY.en;
+    });
+  });
+}());
