@@ -183,6 +183,10 @@ def test_renaming_a_scenario_moves_its_version(repo: Repository, corona: Study) 
     assert "scenario:overleven" not in stored.versions
     assert stored.versions["scenario:volhouden"] == 2
     assert [s.key for s in stored.study.scenarios][1] == "volhouden"
+    strategy = repo.get_study(study_id).study.strategy
+    assert strategy is not None  # the template's scores follow the scenario to its new key
+    assert {score.scenario for score in strategy.scores} >= {"volhouden"}
+    assert "overleven" not in {score.scenario for score in strategy.scores}
     with pytest.raises(NotFoundError, match="no scenario 'overleven'"):
         repo.update_scenario(study_id, "overleven", {"summary": None}, version=2)
 

@@ -21,6 +21,7 @@ from sqlalchemy.orm import selectinload, sessionmaker
 
 from koers.errors import KoersError, NotFoundError, Problem, ValidationError
 from koers.model import Language, Study, Text
+from koers.model.strategy import Strategy
 from koers.store import engine as engines
 from koers.store import guards, mapping, migrate
 from koers.store.mapping import Document
@@ -447,12 +448,19 @@ class Repository:
                 current={name: current.get(name) for name in changes},
                 attempted=dict(changes),
             )
+            renamed = field == "scenarios" and changes.get("key", key) != key
             current.update(changes)
+            if renamed and document.get("strategy"):
+                strategy = Strategy.model_validate(document["strategy"])
+                moved = strategy.with_scenario_renamed(key, changes["key"])
+                document["strategy"] = moved.model_dump(mode="json")
             study = guards.validated(document)
             if isinstance(child, DescriptorRow):
                 mapping.fill_descriptor_row(child, study.descriptors[index])
             else:
                 mapping.fill_scenario_row(child, study.scenarios[index])
+            if renamed:
+                mapping.fill_study_row(row, study)  # the strategy's references moved along
             child.version += 1
             return _stored(row, study)
 
