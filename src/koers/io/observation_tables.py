@@ -9,6 +9,8 @@ Western Windows; valid UTF-8 is practically never Windows-1252 by accident, so t
 safe); ``,`` or ``;`` as delimiter, whichever the header line holds more of; an Excel
 ``sep=;`` first line is honoured. Excel: the sheet named ``observations`` or
 ``waarnemingen`` (any case), else the first sheet; formulas give their last computed value.
+:func:`read_workbook` reads every sheet of a workbook, for files that hold several tables
+(the strategy registers of :mod:`koers.io.registers`).
 """
 
 from __future__ import annotations
@@ -16,17 +18,22 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from koers.errors import FormatError
 
-__all__ = ["RawTable", "column_letter", "read_table"]
+__all__ = ["RawTable", "column_letter", "read_table", "read_workbook"]
 
 SHEET_NAMES = ("observations", "waarnemingen")
 _SEP_LINE = re.compile(r"^sep=([,;])\s*$", re.IGNORECASE)
 _SAVE_AS = "export the table as 'CSV UTF-8' or as an Excel workbook (.xlsx)"
+_EMPTY = (
+    "the file is empty; an observation file starts with the header row "
+    "indicator, region, period, value"
+)
 
 
 @dataclass(frozen=True)
@@ -51,8 +58,10 @@ class RawTable:
         return self.delimiter is None
 
 
-def read_table(path: Path) -> RawTable:
+def read_table(path: Path, *, empty: str = _EMPTY) -> RawTable:
     """The header and rows of the CSV file or Excel workbook at ``path``.
+
+    ``empty`` is the message when the file (or the sheet read) holds nothing.
 
     Raises
     ------
@@ -68,10 +77,25 @@ def read_table(path: Path) -> RawTable:
             path,
         )
     if suffix in (".xlsx", ".xlsm"):
-        return _table(path, _workbook_rows(path), None, None)
+        return _table(path, iter(_workbook_rows(path, _observation_sheet)[0][1]), None, None, empty)
     text, encoding = _text(path)
     delimiter, lines = _delimiter(text)
-    return _table(path, _csv_rows(path, lines, delimiter), delimiter, encoding)
+    return _table(path, _csv_rows(path, lines, delimiter), delimiter, encoding, empty)
+
+
+def read_workbook(path: Path) -> tuple[tuple[str, RawTable | None], ...]:
+    """Every sheet of the Excel workbook at ``path``: its title and its table, in the
+    workbook's order; ``None`` for a sheet that holds nothing.
+
+    Raises
+    ------
+    koers.errors.FormatError
+        When the file is not a workbook Koers can read (see :func:`read_table`).
+    """
+    return tuple(
+        (title, _table(path, iter(rows), None, None, "") if any(_has_cells(rows)) else None)
+        for title, rows in _workbook_rows(path, list)
+    )
 
 
 def column_letter(column: int) -> str:
@@ -92,21 +116,21 @@ def _table(
     rows: Iterator[tuple[int, tuple[object, ...]]],
     delimiter: str | None,
     encoding: str | None,
+    empty: str,
 ) -> RawTable:
     filled = [(line, cells) for line, cells in rows if any(_filled(cell) for cell in cells)]
     if not filled:
-        raise FormatError(
-            "the file is empty; an observation file starts with the header row "
-            "indicator, region, period, value",
-            path,
-            1,
-        )
+        raise FormatError(empty, path, 1)
     (header_line, header), *data = filled
     return RawTable(header, header_line, tuple(data), delimiter, encoding)
 
 
 def _filled(cell: object) -> bool:
     return cell is not None and not (isinstance(cell, str) and not cell.strip())
+
+
+def _has_cells(rows: list[tuple[int, tuple[object, ...]]]) -> Iterator[bool]:
+    return (any(_filled(cell) for cell in cells) for _, cells in rows)
 
 
 def _text(path: Path) -> tuple[str, str]:
@@ -178,8 +202,17 @@ def _csv_rows(
         raise FormatError(f"the CSV is malformed: {err}", path, line) from err
 
 
-def _workbook_rows(path: Path) -> Iterator[tuple[int, tuple[object, ...]]]:
-    """The rows of the observation sheet as (Excel's row number, values)."""
+_Rows = list[tuple[int, tuple[object, ...]]]
+
+
+def _observation_sheet(sheets: list[Any]) -> list[Any]:
+    """The sheet named ``observations`` or ``waarnemingen`` (any case), else the first."""
+    named = [sheet for sheet in sheets if sheet.title.strip().lower() in SHEET_NAMES]
+    return [(named or sheets)[0]]
+
+
+def _workbook_rows(path: Path, choose: Callable[[list[Any]], list[Any]]) -> list[tuple[str, _Rows]]:
+    """The rows of the sheets ``choose`` picks, as (title, [(Excel's row number, values)])."""
     try:
         import openpyxl  # lazily: only workbooks need it
     except ImportError as err:  # pragma: no cover - a dependency of Koers
@@ -198,13 +231,14 @@ def _workbook_rows(path: Path) -> Iterator[tuple[int, tuple[object, ...]]]:
         sheets = list(workbook.worksheets)
         if not sheets:
             raise FormatError("the workbook has no worksheet; add one with the table", path)
-        named = [sheet for sheet in sheets if sheet.title.strip().lower() in SHEET_NAMES]
-        sheet = (named or sheets)[0]
-        sheet.reset_dimensions()  # some writers record a wrong size; read what is there
-        rows = [
-            (number, tuple(values))
-            for number, values in enumerate(sheet.iter_rows(min_row=1, values_only=True), 1)
-        ]
+        found: list[tuple[str, _Rows]] = []
+        for sheet in choose(sheets):
+            sheet.reset_dimensions()  # some writers record a wrong size; read what is there
+            rows = [
+                (number, tuple(values))
+                for number, values in enumerate(sheet.iter_rows(min_row=1, values_only=True), 1)
+            ]
+            found.append((str(sheet.title), rows))
     except FormatError:
         raise
     except Exception as err:  # a damaged sheet fails while it is read, not when opened
@@ -215,4 +249,4 @@ def _workbook_rows(path: Path) -> Iterator[tuple[int, tuple[object, ...]]]:
         ) from err
     finally:
         workbook.close()
-    yield from rows
+    return found
