@@ -208,3 +208,24 @@ def test_cbs_indicators_are_fetched_from_statline(tmp_path: Path, demo: Study) -
     assert (summary.added, summary.updated, summary.unchanged) == (3, 0, 0)
     values = [(o.period, o.value) for o in load_ledger(target.ledger).observations]
     assert values == [("2021-01", 361924.0), ("2021-02", 362170.0), ("2021-03", 362415.0)]
+
+
+def test_an_alert_names_the_next_action_of_the_pathway_it_tips(
+    target: signals.FileTarget,
+) -> None:
+    signals.import_file(target, DATASET, now=NOW)
+    status = signals.signal_status(target, today=TODAY)
+    busy = [
+        a
+        for a in status.alerts
+        if (a.indicator, a.trigger) == ("schuldhulp-aanmeldingen", "drukte")
+    ]
+    assert busy, "the demo data make the debt-counselling trigger 'drukte' fire"
+    # The template's pathway: when 'drukte' fires, 'regulier' gives way to 'maatjes'.
+    study = target.study
+    assert study.strategy is not None
+    pathway = study.strategy.pathways[0]
+    names = {action.key: action.name for action in pathway.actions}
+    assert busy[0].next_actions == (
+        signals.NextStep(pathway.name, names["regulier"], names["maatjes"]),
+    )

@@ -25,6 +25,7 @@ from koers.io.observations import read_observations, write_skipped_report
 from koers.methods.cib.chains import follow_chain
 from koers.methods.cib.from_study import study_matrix
 from koers.methods.cib.solve import solve
+from koers.methods.pathways import next_actions, signalled_assumptions
 from koers.methods.signals import (
     Assessment,
     Series,
@@ -51,6 +52,7 @@ __all__ = [
     "IndicatorStatus",
     "Move",
     "Nearest",
+    "NextStep",
     "ScenarioLikelihood",
     "SignalStatus",
     "Step",
@@ -129,6 +131,17 @@ class AlertView:
     inform: str | None
     changed: dt.datetime | None
     note: str | None
+    next_actions: tuple[NextStep, ...] = ()  # pathways whose tipping point this trigger marks
+    questioned: tuple[Text, ...] = ()  # assumptions this trigger calls into question
+
+
+@dataclass(frozen=True, slots=True)
+class NextStep:
+    """On ``pathway`` the action ``source`` gives way to ``target`` (a tipping point)."""
+
+    pathway: Text
+    source: Text
+    target: Text
 
 
 @dataclass(frozen=True, slots=True)
@@ -593,6 +606,24 @@ def set_alert_status(
     )
 
 
+def _strategy_links(
+    study: Study, indicator: str, trigger: str
+) -> tuple[tuple[NextStep, ...], tuple[Text, ...]]:
+    """What a fired trigger means for the strategy: the pathways' next actions and the
+    assumptions it calls into question."""
+    strategy = study.strategy
+    if strategy is None:
+        return (), ()
+    pathways = {pathway.key: pathway for pathway in strategy.pathways}
+    steps = []
+    for found in next_actions(strategy, indicator, trigger):
+        pathway = pathways[found.pathway]
+        names = {action.key: action.name for action in pathway.actions}
+        steps.append(NextStep(pathway.name, names[found.source], names[found.target]))
+    questioned = tuple(a.text for a in signalled_assumptions(strategy, indicator, trigger))
+    return tuple(steps), questioned
+
+
 def _alert_key(alert: Alert) -> tuple[str, str, str]:
     return alert.indicator, alert.trigger, alert.period
 
@@ -778,6 +809,7 @@ def _alerts(
         indicator = study.indicator(firing.indicator)
         trigger = next(t for t in indicator.triggers if t.key == firing.trigger)
         state = kept.get((firing.indicator, firing.trigger, firing.period))
+        steps, questioned = _strategy_links(study, firing.indicator, firing.trigger)
         views.append(
             AlertView(
                 indicator=firing.indicator,
@@ -791,6 +823,8 @@ def _alerts(
                 inform=trigger.inform,
                 changed=state.changed if state else None,
                 note=state.note if state else None,
+                next_actions=steps,
+                questioned=questioned,
             )
         )
     views.sort(

@@ -126,6 +126,12 @@ class AlertActions(TypedDict):
     api: str
 
 
+class PathwayStepItem(TypedDict):
+    pathway: JsonText
+    source: JsonText
+    target: JsonText
+
+
 class AlertItem(TypedDict):
     indicator: str
     indicator_name: JsonText
@@ -138,6 +144,8 @@ class AlertItem(TypedDict):
     inform: str | None
     changed: str | None
     note: str | None
+    next_actions: list[PathwayStepItem]
+    questioned: list[JsonText]
     actions: AlertActions
 
 
@@ -336,6 +344,15 @@ def alert_item(study_id: int, alert: AlertView) -> AlertItem:
         "inform": alert.inform,
         "changed": None if alert.changed is None else alert.changed.isoformat(timespec="seconds"),
         "note": alert.note,
+        "next_actions": [
+            {
+                "pathway": _text(step.pathway),
+                "source": _text(step.source),
+                "target": _text(step.target),
+            }
+            for step in alert.next_actions
+        ],
+        "questioned": [_text(text) for text in alert.questioned],
         "actions": {"form": where, "api": f"/api{where}"},
     }
 
