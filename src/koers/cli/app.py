@@ -11,7 +11,7 @@ import typer
 from rich.console import Console
 from typer.core import TyperGroup
 
-from koers.cli import cib, signals
+from koers.cli import cib, events, micmac, signals, strategy
 from koers.cli.render import render_study, render_templates
 from koers.errors import KoersError, ValidationError
 from koers.services import studies
@@ -60,6 +60,9 @@ app = typer.Typer(
 
 app.add_typer(cib.app, name="cib")
 app.add_typer(signals.app, name="signals")
+app.add_typer(strategy.app, name="strategy")
+app.add_typer(events.app, name="events")
+app.command("micmac")(micmac.micmac)
 
 
 @app.callback()

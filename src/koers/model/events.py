@@ -14,11 +14,19 @@ __all__ = ["EVENT_IMPACT_RANGE", "Event", "EventImpact"]
 
 EVENT_IMPACT_RANGE = (-3, 3)
 """How strongly an event's occurrence changes another's probability: -3 (makes it much less
-likely) to +3 (much more likely); docs/methods.md gives the update rule."""
+likely) to +3 (much more likely). A strength s moves a probability P to P + (s/3) P (1 - P),
+Gordon and Hayward's quadratic rule (``koers.methods.crossimpact.update``, docs/methods.md)."""
 
 
 class Event(BaseModel):
-    """Something that may happen before the horizon, with its initial probability."""
+    """Something that may happen before the horizon, with its initial probability.
+
+    ``start`` and ``end`` give an optional time window (both days included). In the
+    simulation (``koers.methods.crossimpact``) an event is decided at a random moment in
+    its window, so it can only change events decided after it; an event without a window
+    may come at any moment of the span of all windows. ``end`` is not before ``start``
+    (``model.event_rules``).
+    """
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 

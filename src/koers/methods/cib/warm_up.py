@@ -29,3 +29,7 @@ def compile_kernels() -> None:
     succession(matrix, (0, 1))
     basins(matrix)
     basins(matrix, samples=4, seed=0)
+    # imported here: crossimpact imports this package (its seeding), so not at the top
+    from koers.methods.crossimpact import compile_kernels as compile_crossimpact
+
+    compile_crossimpact()
