@@ -17,22 +17,22 @@ does (column 1 holds the row labels).
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 from pathlib import Path
 
 import numpy as np
 
 from koers.errors import FormatError, Problem, ValidationError
+from koers.io import csv_text
 from koers.io.atomic import write_atomic
 from koers.methods.cib.matrix import CrossImpactMatrix
 
 __all__ = ["read_csv_matrix", "write_csv_matrix"]
 
 _INTEGER = re.compile(r"[+-]?\d+")
+EMPTY = "export the matrix with its header row and label column"
 _LETTERS_DIGITS = re.compile(r"([A-Za-z]+)(\d+)")
-_DELIMITERS = (",", ";")
+csv_text.DELIMITERS = (",", ";")
 
 
 def read_csv_matrix(
@@ -59,9 +59,10 @@ def read_csv_matrix(
     if scale < 1:
         raise ValidationError([Problem(f"scale is 1 or more, not {scale}")])
     name = str(path)
-    rows = _rows(_text(Path(path), encoding), name)
+    text = csv_text.read_text(Path(path), encoding=encoding, empty=EMPTY)
+    rows = csv_text.rows(text, name, csv_text.best_delimiter(text, _INTEGER), skip_blank=False)
     header_line, header = rows[0]
-    labels = _trim(header[1:])
+    labels = csv_text.trim(header[1:])
     if not labels or _looks_numeric(labels):
         raise FormatError(
             "the first row should hold the variant labels (A1, A2, ... or Descriptor:Variant) "
@@ -140,7 +141,7 @@ def write_csv_matrix(matrix: CrossImpactMatrix, path: str | Path, *, delimiter: 
         When a label would not read back as written: a descriptor containing ':', or a
         label with spaces around it or a line break in it.
     """
-    if delimiter not in _DELIMITERS:
+    if delimiter not in csv_text.DELIMITERS:
         raise ValidationError([Problem(f"delimiter is ',' or ';', not {delimiter!r}")])
     problems = [
         Problem(f"descriptor '{label}' cannot contain ':' in a CSV matrix; rename it")
@@ -164,89 +165,6 @@ def write_csv_matrix(matrix: CrossImpactMatrix, path: str | Path, *, delimiter: 
     for label, row in zip(labels, matrix.judgements.tolist(), strict=True):
         lines.append(delimiter.join([_quote(label), *(str(value) for value in row)]))
     write_atomic(Path(path), "".join(f"{line}\r\n" for line in lines).encode("utf-8"))
-
-
-def _text(path: Path, encoding: str | None) -> str:
-    try:
-        raw = path.read_bytes()
-    except OSError as err:
-        raise FormatError(f"cannot read the file: {err.strerror}", path) from err
-    if raw.startswith((b"\xff\xfe", b"\xfe\xff")) or b"\x00" in raw:
-        raise FormatError(
-            "the file is UTF-16 text; save it as 'CSV UTF-8' (in Excel: Save as, "
-            "'CSV UTF-8 (comma delimited)')",
-            path,
-            1,
-        )
-    try:
-        text = _decode(raw, encoding)
-    except LookupError as err:
-        raise ValidationError([Problem(f"unknown encoding {encoding!r}")]) from err
-    except UnicodeDecodeError as err:
-        before = raw[: err.start]
-        line = before.count(b"\n") + 1
-        column = before[before.rfind(b"\n") + 1 :].count(_delimiter_bytes(raw)) + 1
-        raise FormatError(
-            f"byte 0x{raw[err.start]:02X} is not {encoding or 'UTF-8 or Windows-1252'} text; "
-            "save the file as 'CSV UTF-8' (in Excel: Save as, 'CSV UTF-8 (comma delimited)')",
-            path,
-            line,
-            column,
-        ) from err
-    if not text.strip():
-        raise FormatError(
-            "the file is empty; export the matrix with its header row and label column",
-            path,
-            1,
-        )
-    return text
-
-
-def _decode(raw: bytes, encoding: str | None) -> str:
-    """``raw`` as text: in ``encoding``, or UTF-8 and else Windows-1252.
-
-    Valid UTF-8 is almost never Windows-1252 text by accident, so the order is safe; the
-    second choice reads the plain "CSV" of Excel on Western Windows.
-    """
-    if encoding is not None:
-        return raw.decode("utf-8-sig" if encoding.lower() in ("utf-8", "utf8") else encoding)
-    try:
-        return raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        return raw.decode("cp1252")
-
-
-def _rows(text: str, name: str) -> list[tuple[int, list[str]]]:
-    """The rows as (line, cells), with the delimiter the header row uses most."""
-    delimiter = _delimiter(text)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    rows = []
-    try:
-        for cells in reader:
-            if cells:
-                rows.append((reader.line_num, cells))
-    except csv.Error as err:
-        raise FormatError(f"the CSV is malformed: {err}", name, reader.line_num) from err
-    return rows
-
-
-def _delimiter(text: str) -> str:
-    """The delimiter under which the first rows read as a label then judgements.
-
-    Counting delimiters in the header is not enough: labels may hold the other one.
-    """
-    head = [line for line in text.splitlines()[:6] if line.strip()]
-
-    def score(delimiter: str) -> tuple[int, int]:
-        rows = list(csv.reader(head, delimiter=delimiter)) or [[]]
-        numeric = sum(
-            len(cells) > 1
-            and all(_INTEGER.fullmatch(c.strip()) or not c.strip() for c in cells[1:])
-            for cells in rows[1:]
-        )
-        return numeric, len(rows[0])
-
-    return max(_DELIMITERS, key=score)
 
 
 def _structure(
@@ -349,18 +267,5 @@ def _quote(label: str) -> str:
     return label
 
 
-def _trim(cells: list[str]) -> list[str]:
-    """``cells`` without the empty cells a spreadsheet pads the end of a row with."""
-    end = len(cells)
-    while end and not cells[end - 1].strip():
-        end -= 1
-    return cells[:end]
-
-
 def _looks_numeric(labels: list[str]) -> bool:
     return sum(bool(_INTEGER.fullmatch(label.strip())) for label in labels) * 2 > len(labels)
-
-
-def _delimiter_bytes(raw: bytes) -> bytes:
-    first = raw.split(b"\n", 1)[0]
-    return b";" if first.count(b";") > first.count(b",") else b","

@@ -30,6 +30,7 @@ from pathlib import Path
 import pydantic
 
 from koers.errors import FormatError, Problem, ValidationError
+from koers.io import csv_text
 from koers.io.atomic import write_atomic
 from koers.model.event_rules import event_list_problems
 from koers.model.events import EVENT_IMPACT_RANGE, Event, EventImpact
@@ -62,7 +63,10 @@ def read_events_csv(path: str | Path) -> EventTable:
         With every problem found, each located by line and column.
     """
     name = str(path)
-    rows = _rows(_text(Path(path)), name)
+    text = csv_text.read_text(Path(path), empty="write a header row and one row per event")
+    first = text.lstrip().split("\n", 1)[0]
+    delimiter = ";" if first.count(";") >= first.count(",") else ","
+    rows = csv_text.rows(text, name, delimiter)
     header_line, header = rows[0]
     labels = [cell.strip() for cell in header]
     while labels and not labels[-1]:
@@ -301,39 +305,3 @@ def _date(cell: str, where: tuple[str, int, int], problems: list[Problem]) -> dt
             Problem(f"date '{cell}' is not a date; write it as YYYY-MM-DD, e.g. 2027-03-31", *where)
         )
         return None
-
-
-def _text(path: Path) -> str:
-    try:
-        raw = path.read_bytes()
-    except OSError as err:
-        raise FormatError(f"cannot read the file: {err.strerror}", path) from err
-    if raw.startswith((b"\xff\xfe", b"\xfe\xff")) or b"\x00" in raw:
-        raise FormatError(
-            "the file is UTF-16 text; save it as 'CSV UTF-8' (in Excel: Save as, "
-            "'CSV UTF-8 (comma delimited)')",
-            path,
-            1,
-        )
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        text = raw.decode("cp1252", errors="replace")
-    if not text.strip():
-        raise FormatError("the file is empty; write a header row and one row per event", path, 1)
-    return text
-
-
-def _rows(text: str, name: str) -> list[tuple[int, list[str]]]:
-    """The rows as (line, cells), with the delimiter the header row uses most."""
-    header = text.lstrip().split("\n", 1)[0]
-    delimiter = ";" if header.count(";") >= header.count(",") else ","
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    rows = []
-    try:
-        for cells in reader:
-            if any(cell.strip() for cell in cells):
-                rows.append((reader.line_num, cells))
-    except csv.Error as err:
-        raise FormatError(f"the CSV is malformed: {err}", name, reader.line_num) from err
-    return rows

@@ -17,9 +17,7 @@ spreadsheet column (column 1 holds the row labels).
 
 from __future__ import annotations
 
-import csv
 import difflib
-import io
 import re
 from pathlib import Path
 
@@ -27,13 +25,13 @@ from koers.errors import FormatError, Problem, ValidationError
 
 # The decoding rules (byte order mark, UTF-16 refused, Windows-1252 fallback) are those of
 # the cross-impact CSV reader: one behaviour for every CSV matrix Koers reads.
-from koers.io.csv_matrix import _text, _trim
+from koers.io import csv_text
+from koers.io.csv_matrix import EMPTY
 from koers.methods.micmac.matrix import STRONGEST, InfluenceMatrix
 
 __all__ = ["read_influence_csv"]
 
 _CELL = re.compile(r"[0-3]|[Pp]")
-_DELIMITERS = (",", ";")
 
 
 def read_influence_csv(path: str | Path, *, encoding: str | None = None) -> InfluenceMatrix:
@@ -61,9 +59,10 @@ def read_influence_csv(path: str | Path, *, encoding: str | None = None) -> Infl
         a missing row, a value outside 0..3 and P, a non-zero diagonal.
     """
     name = str(path)
-    rows = _rows(_text(Path(path), encoding), name)
+    text = csv_text.read_text(Path(path), encoding=encoding, empty=EMPTY)
+    rows = csv_text.rows(text, name, csv_text.best_delimiter(text, _CELL))
     header_line, header = rows[0]
-    labels = [label.strip() for label in _trim(header[1:])]
+    labels = [label.strip() for label in csv_text.trim(header[1:])]
     if not labels:
         raise FormatError(
             "the first row should hold the factor labels above the columns; add a header row",
@@ -95,7 +94,7 @@ def read_influence_csv(path: str | Path, *, encoding: str | None = None) -> Infl
             )
             continue
         seen[label] = line
-        entries = _trim(cells[1:]) if len(cells) - 1 > size else cells[1:]
+        entries = csv_text.trim(cells[1:]) if len(cells) - 1 > size else cells[1:]
         if len(entries) != size:
             problems.append(
                 Problem(
@@ -138,38 +137,6 @@ def read_influence_csv(path: str | Path, *, encoding: str | None = None) -> Infl
     if problems:
         raise ValidationError(problems)
     return InfluenceMatrix(tuple(labels), tuple(tuple(row) for row in values), frozenset(potential))
-
-
-def _rows(text: str, name: str) -> list[tuple[int, list[str]]]:
-    """The non-empty rows as (line, cells), split at the delimiter the file uses."""
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text))
-    rows = []
-    try:
-        for cells in reader:
-            if any(cell.strip() for cell in cells):
-                rows.append((reader.line_num, cells))
-    except csv.Error as err:
-        raise FormatError(f"the CSV is malformed: {err}", name, reader.line_num) from err
-    return rows
-
-
-def _delimiter(text: str) -> str:
-    """The delimiter under which most rows read as a label then influences.
-
-    Counting delimiters in the header is not enough: labels may hold the other one.
-    """
-    head = [line for line in text.splitlines()[:6] if line.strip()]
-
-    def score(delimiter: str) -> tuple[int, int]:
-        rows = list(csv.reader(head, delimiter=delimiter)) or [[]]
-        readable = sum(
-            len(cells) > 1
-            and all(_CELL.fullmatch(cell.strip()) or not cell.strip() for cell in cells[1:])
-            for cells in rows[1:]
-        )
-        return readable, len(rows[0])
-
-    return max(_DELIMITERS, key=score)
 
 
 def _columns(labels: list[str], name: str, line: int, problems: list[Problem]) -> dict[str, int]:
