@@ -13,6 +13,7 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
+from koers.cli.options import Json
 from koers.cli.render import render_basins, render_ensemble, render_succession, render_tableau
 
 __all__ = ["app"]
@@ -28,7 +29,6 @@ app = typer.Typer(
 MatrixPath = Annotated[
     Path, typer.Argument(help="A ScenarioWizard .scw, a CSV matrix or a study .yaml.")
 ]
-Json = Annotated[bool, typer.Option("--json", help="Print one JSON object.")]
 
 
 class SelfImpacts(StrEnum):

@@ -8,8 +8,8 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
 
+from koers.cli.options import Json, Lang, StudyArgument, StudyDatabase, console
 from koers.cli.render import render_signal_status
 
 __all__ = ["app"]
@@ -19,32 +19,11 @@ app = typer.Typer(
     no_args_is_help=True,
 )
 
-StudyArgument = Annotated[
-    str,
-    typer.Argument(
-        help="A study file (observations live beside it in NAME.signals.json) or the number "
-        "of a study in the database."
-    ),
-]
-Database = Annotated[
-    str | None,
-    typer.Option("--db", help="Database URL or SQLite file, for a study given by number."),
-]
-
-
-class Lang(StrEnum):
-    nl = "nl"
-    en = "en"
-
 
 class Status(StrEnum):
     new = "new"
     acknowledged = "acknowledged"
     closed = "closed"
-
-
-def _console() -> Console:
-    return Console(highlight=False, emoji=False, soft_wrap=True)
 
 
 @app.command("import")
@@ -68,7 +47,7 @@ def import_command(
             help="How numbers are written (1.234,5 or 1,234.5); default: ';' files are Dutch.",
         ),
     ] = None,
-    db: Database = None,
+    db: StudyDatabase = None,
 ) -> None:
     """Import observations; all or nothing unless --skip-bad; a re-import changes nothing."""
     from koers.services import signals
@@ -86,15 +65,15 @@ def import_command(
     )
     if summary.skipped:
         line += f", {summary.skipped} skipped (see {summary.report})"
-    _console().print(line)
+    console().print(line)
 
 
 @app.command("status")
 def status_command(
     study: StudyArgument,
-    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
+    as_json: Json = False,
     lang: Annotated[Lang | None, typer.Option(help="Language (default: the study's).")] = None,
-    db: Database = None,
+    db: StudyDatabase = None,
 ) -> None:
     """The current assessment: which scenario is unfolding, why, and the alerts."""
     from koers.services import signals
@@ -105,7 +84,7 @@ def status_command(
     if as_json:
         typer.echo(json.dumps(signals.status_document(status), indent=2, ensure_ascii=False))
     else:
-        render_signal_status(status, language, _console())
+        render_signal_status(status, language, console())
 
 
 @app.command("alert")
@@ -116,24 +95,24 @@ def alert_command(
     period: Annotated[str, typer.Argument(help="The period the alert fired in, e.g. 2021-03.")],
     status: Annotated[Status, typer.Option(help="The alert's new status.")] = Status.acknowledged,
     note: Annotated[str | None, typer.Option(help="Why, or what was done.")] = None,
-    db: Database = None,
+    db: StudyDatabase = None,
 ) -> None:
     """Acknowledge or close an alert (or open it again)."""
     from koers.services import signals
 
     with signals.open_target(study, db) as target:
         signals.set_alert_status(target, indicator, trigger, period, status.value, note)
-    _console().print(f"alert {indicator}/{trigger} {period}: {status.value}")
+    console().print(f"alert {indicator}/{trigger} {period}: {status.value}")
 
 
 @app.command("fetch")
-def fetch_command(study: StudyArgument, db: Database = None) -> None:
+def fetch_command(study: StudyArgument, db: StudyDatabase = None) -> None:
     """Fetch the observations of the study's CBS indicators from CBS StatLine (online)."""
     from koers.services import signals
 
     with signals.open_target(study, db) as target:
         summary = signals.fetch_cbs(target)
-    _console().print(
+    console().print(
         f"CBS StatLine: {summary.added} added, {summary.updated} updated, "
         f"{summary.unchanged} unchanged"
     )
@@ -149,4 +128,4 @@ def record_command(
     from koers.services import signals
 
     written = signals.record_cbs(folder)
-    _console().print(f"{len(written)} responses recorded in {folder}")
+    console().print(f"{len(written)} responses recorded in {folder}")

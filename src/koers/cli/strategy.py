@@ -12,6 +12,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text as RichText
 
+from koers.cli.options import Json, Lang, StudyArgument, StudyDatabase, console
 from koers.i18n import translator
 from koers.model import Language
 
@@ -24,20 +25,6 @@ app = typer.Typer(
     help="Strategy review: policies judged per scenario; keep, adapt or let go.",
     no_args_is_help=True,
 )
-
-StudyArgument = Annotated[
-    str,
-    typer.Argument(help="A study file, or the number of a study in the database (with --db)."),
-]
-Database = Annotated[
-    str | None,
-    typer.Option("--db", help="Database URL or SQLite file, for a study given by number."),
-]
-
-
-class Lang(StrEnum):
-    nl = "nl"
-    en = "en"
 
 
 class RegisterName(StrEnum):
@@ -55,16 +42,12 @@ RegisterOption = Annotated[
 ]
 
 
-def _console() -> Console:
-    return Console(highlight=False, emoji=False, soft_wrap=True)
-
-
 @app.command("review")
 def review_command(
     study: StudyArgument,
-    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
+    as_json: Json = False,
     lang: Annotated[Lang | None, typer.Option(help="Language (default: the study's).")] = None,
-    db: Database = None,
+    db: StudyDatabase = None,
 ) -> None:
     """Per policy: scores per scenario, robustness and a recommendation with its reasons."""
     from koers.services import signals, strategy
@@ -76,7 +59,7 @@ def review_command(
         document = strategy.review_document(result)
         typer.echo(json.dumps(document, indent=2, ensure_ascii=False))
     else:
-        render_review(result, language, _console())
+        render_review(result, language, console())
 
 
 @app.command("import")
@@ -84,7 +67,7 @@ def import_command(
     study: StudyArgument,
     file: Annotated[Path, typer.Argument(help="An .xlsx workbook or a CSV file of a register.")],
     register: RegisterOption = None,
-    db: Database = None,
+    db: StudyDatabase = None,
 ) -> None:
     """Import registers (policies, scores, assumptions, initiatives); all or nothing."""
     from koers.services import signals, strategy
@@ -94,7 +77,7 @@ def import_command(
             target, file, register=register.value if register else None
         )
     for name, counts in summary.counts.items():
-        _console().print(
+        console().print(
             f"{file}: {name}: {counts.added} added, {counts.updated} updated, "
             f"{counts.unchanged} unchanged"
         )
@@ -110,7 +93,7 @@ def export_command(
     lang: Annotated[
         Lang | None, typer.Option(help="Language of headers (default: the study's).")
     ] = None,
-    db: Database = None,
+    db: StudyDatabase = None,
 ) -> None:
     """Export the registers: a workbook with a sheet each, or one register as CSV."""
     from koers.services import signals, strategy
@@ -122,7 +105,7 @@ def export_command(
             register=register.value if register else None,
             language=lang.value if lang else None,
         )
-    _console().print(f"{output}: {', '.join(written)}")
+    console().print(f"{output}: {', '.join(written)}")
 
 
 def render_review(review: StrategyReview, lang: Language, console: Console) -> None:
