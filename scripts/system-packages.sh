@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # Installs the Debian packages the tests need: chromium (browser tests), postgresql (the
-# database tests' throwaway server) and fonts-liberation (readable text in screenshots; it is
-# only a recommendation of chromium, and recommendations are not installed here). Installs only what is missing; without root or apt-get it
-# changes nothing and says so, so `make test` still runs (those tests then skip).
+# database tests' throwaway server), fonts-liberation (readable text in screenshots and the
+# report's font; only a recommendation of chromium, and those are not installed here) and
+# poppler-utils (pdftotext, pdftoppm, pdffonts for the report tests). Installs only what is
+# missing; without root or apt-get it changes nothing and says so, so `make test` still runs
+# (those tests then skip).
 set -euo pipefail
 
-PACKAGES=(chromium postgresql fonts-liberation)
+PACKAGES=(chromium postgresql fonts-liberation poppler-utils)
 
 installed() {
     dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q '^install ok installed$'

@@ -11,7 +11,7 @@ import typer
 from rich.console import Console
 from typer.core import TyperGroup
 
-from koers.cli import cib, events, micmac, signals, strategy
+from koers.cli import cib, events, micmac, report, signals, strategy
 from koers.cli.render import render_study, render_templates
 from koers.errors import KoersError, ValidationError
 from koers.services import studies
@@ -63,6 +63,7 @@ app.add_typer(signals.app, name="signals")
 app.add_typer(strategy.app, name="strategy")
 app.add_typer(events.app, name="events")
 app.command("micmac")(micmac.micmac)
+app.command("report")(report.report)
 
 
 @app.callback()

@@ -105,6 +105,21 @@ def alert_command(
     console().print(f"alert {indicator}/{trigger} {period}: {status.value}")
 
 
+@app.command("export")
+def export_command(
+    study: StudyArgument,
+    output: Annotated[Path, typer.Option("--output", "-o", help="The .xlsx file to write.")],
+    lang: Annotated[Lang | None, typer.Option(help="Language of the headers.")] = None,
+    db: StudyDatabase = None,
+) -> None:
+    """Write the indicators and observations to Excel (a sheet each); it imports back."""
+    from koers.services import signals
+
+    with signals.open_target(study, db) as target:
+        count = signals.export_workbook(target, output, language=lang.value if lang else None)
+    console().print(f"{output}: {count} observations")
+
+
 @app.command("fetch")
 def fetch_command(study: StudyArgument, db: StudyDatabase = None) -> None:
     """Fetch the observations of the study's CBS indicators from CBS StatLine (online)."""

@@ -22,6 +22,7 @@ from koers.connectors import cbs, municipalities
 from koers.errors import NotFoundError, Problem, ValidationError
 from koers.io import signal_ledger
 from koers.io.observations import read_observations, write_skipped_report
+from koers.io.signal_export import write_signal_workbook
 from koers.methods.cib.chains import follow_chain
 from koers.methods.cib.from_study import study_matrix
 from koers.methods.cib.solve import solve
@@ -36,7 +37,7 @@ from koers.methods.signals import (
     merge,
     quality,
 )
-from koers.model import Frequency, Period, Study, Text
+from koers.model import Frequency, Language, Period, Study, Text
 from koers.model.signals import SEVERITY, Alert, AlertStatus, CbsTable, Level, Observation
 from koers.services.studies import load_study
 from koers.store.repository import Repository
@@ -61,6 +62,7 @@ __all__ = [
     "TrajectoryPoint",
     "build_status",
     "cib_outlook",
+    "export_workbook",
     "fetch_cbs",
     "import_file",
     "import_upload",
@@ -553,6 +555,12 @@ def record_cbs(folder: Path, study: Study | None = None) -> list[Path]:
             assert region is not None
             written += cbs.record(source.table, source.measure, source.filters, [region], folder)
     return written
+
+
+def export_workbook(target: Target, path: Path, *, language: Language | None = None) -> int:
+    """Write the study's indicators and current observations to an Excel workbook (a sheet
+    each); the observations sheet imports back unchanged. The number of observations."""
+    return write_signal_workbook(path, target.study, target.records(), language=language)
 
 
 # -- alerts ------------------------------------------------------------------------------

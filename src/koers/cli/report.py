@@ -1,0 +1,69 @@
+"""``koers report``: the board report of a study, as PDF or HTML."""
+
+from __future__ import annotations
+
+import datetime as dt
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+__all__ = ["report"]
+
+
+class ReportFormat(StrEnum):
+    pdf = "pdf"
+    html = "html"
+
+
+class Lang(StrEnum):
+    nl = "nl"
+    en = "en"
+
+
+class Status(StrEnum):
+    concept = "concept"
+    definitief = "definitief"
+
+
+def report(
+    study: Annotated[
+        str,
+        typer.Argument(help="A study file, or the number of a study in the database (with --db)."),
+    ],
+    output: Annotated[Path, typer.Option("-o", "--output", help="The file to write.")],
+    format: Annotated[ReportFormat, typer.Option("--format", help="pdf or html.")] = (
+        ReportFormat.pdf
+    ),
+    lang: Annotated[
+        Lang | None, typer.Option("--lang", help="nl or en (default: the study's).")
+    ] = None,
+    status: Annotated[
+        Status, typer.Option("--status", help="concept (draft) or definitief (final).")
+    ] = Status.concept,
+    since: Annotated[
+        dt.datetime | None,
+        typer.Option(
+            "--since",
+            formats=["%Y-%m-%d"],
+            help="Triggers fired since this day (default: the last three months of data).",
+        ),
+    ] = None,
+    db: Annotated[
+        str | None,
+        typer.Option("--db", help="Database URL or SQLite file, for a study given by number."),
+    ] = None,
+) -> None:
+    """The board report for the college and the council: a PDF (A4) or one HTML file."""
+    from koers.io.atomic import write_atomic
+    from koers.services.report import ReportOptions, report_of
+
+    options = ReportOptions(
+        language=None if lang is None else lang.value,
+        status=status.value,
+        since=None if since is None else since.date(),
+    )
+    content = report_of(study, format.value, options, database=db)
+    write_atomic(output, content)
+    typer.echo(f"{output}: {len(content):,} bytes ({format.value})")
