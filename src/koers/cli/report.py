@@ -9,6 +9,8 @@ from typing import Annotated
 
 import typer
 
+from koers.cli.options import Lang, StudyArgument, StudyDatabase
+
 __all__ = ["report"]
 
 
@@ -17,21 +19,13 @@ class ReportFormat(StrEnum):
     html = "html"
 
 
-class Lang(StrEnum):
-    nl = "nl"
-    en = "en"
-
-
 class Status(StrEnum):
     concept = "concept"
     definitief = "definitief"
 
 
 def report(
-    study: Annotated[
-        str,
-        typer.Argument(help="A study file, or the number of a study in the database (with --db)."),
-    ],
+    study: StudyArgument,
     output: Annotated[Path, typer.Option("-o", "--output", help="The file to write.")],
     format: Annotated[ReportFormat, typer.Option("--format", help="pdf or html.")] = (
         ReportFormat.pdf
@@ -50,10 +44,7 @@ def report(
             help="Triggers fired since this day (default: the last three months of data).",
         ),
     ] = None,
-    db: Annotated[
-        str | None,
-        typer.Option("--db", help="Database URL or SQLite file, for a study given by number."),
-    ] = None,
+    db: StudyDatabase = None,
 ) -> None:
     """The board report for the college and the council: a PDF (A4) or one HTML file."""
     from koers.io.atomic import write_atomic
