@@ -59,6 +59,61 @@ def _matrix_refused(page: Page, study: dict[str, Any]) -> None:
     page.locator("[data-cell]").first.dispatch_event("input")
 
 
+def _study_link(suffix: str) -> Callable[[Page, dict[str, Any]], None]:
+    """Follows the study navigation's link whose address ends in ``/suffix``."""
+
+    def go(page: Page, study: dict[str, Any]) -> None:
+        page.goto(study["links"]["page"])
+        page.locator(f'nav.study-nav a[href$="/{suffix}"]').click()
+        page.wait_for_load_state()
+
+    return go
+
+
+def _chain_run(page: Page, study: dict[str, Any]) -> None:
+    _study_link("chains")(page, study)
+    page.locator("select[data-shock]").nth(1).select_option(index=1)
+    page.locator("form.chain-form button[type=submit]").click()
+    expect(page).to_have_url(re.compile(r"shock-"))
+
+
+def _strategy_page(suffix: str) -> Callable[[Page, dict[str, Any]], None]:
+    """A page of the strategy review (issue 6), reached from the study's navigation."""
+
+    def go(page: Page, study: dict[str, Any]) -> None:
+        _study_link("strategy")(page, study)
+        if suffix:
+            page.locator(f"nav.strategy-tabs a[href$='/strategy/{suffix}']").click()
+            page.wait_for_load_state()
+
+    return go
+
+
+def _strategy_deciding(page: Page, study: dict[str, Any]) -> None:
+    _study_link("strategy")(page, study)
+    page.locator(".policy-advice details.edit summary").first.click()
+
+
+def _strategy_refused(page: Page, study: dict[str, Any]) -> None:
+    import tempfile
+    from pathlib import Path
+
+    from openpyxl import Workbook
+
+    _study_link("strategy")(page, study)
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(["Naam", "Budget"])
+    sheet.append(["Buurtteams", "veel"])
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "slecht.xlsx"
+        book.save(path)
+        page.locator("#registers-file").set_input_files(path)
+        page.locator("form.import-form button[type=submit]").click()
+        page.wait_for_load_state()
+
+
 def _not_found(page: Page, study: dict[str, Any]) -> None:
     page.goto("/studies/987654")
 
@@ -95,6 +150,17 @@ PAGES: dict[str, Callable[[Page, dict[str, Any]], None]] = {
     "tableau": _study_nav(3),
     "tableau-intervention": _tableau_fixed,
     "signals": _study_nav(4),
+    "structure": _study_link("structure"),
+    "chains": _study_link("chains"),
+    "chains-run": _chain_run,
+    "events": _study_link("events"),
+    "strategy": _strategy_page(""),
+    "strategy-deciding": _strategy_deciding,
+    "strategy-import-refused": _strategy_refused,
+    "strategy-judge": _strategy_page("judge"),
+    "strategy-assumptions": _strategy_page("assumptions"),
+    "strategy-pathways": _strategy_page("pathways"),
+    "strategy-initiatives": _strategy_page("initiatives"),
     "conflict": _conflict,
     "not-found": _not_found,
 }

@@ -9,28 +9,40 @@ some variants fixed (an intervention). Solutions are cached per study version.
 
 from __future__ import annotations
 
+import dataclasses
+import datetime as dt
 import os
+import tempfile
 import threading
 from collections import OrderedDict
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import pydantic
 
-from koers.errors import NotFoundError, Problem, ValidationError
+from koers.errors import ConflictError, NotFoundError, Problem, ValidationError
 from koers.io import study_yaml
+from koers.methods.cib.chains import Hold
 from koers.methods.cib.from_study import study_matrix
 from koers.methods.cib.scores import evaluate
 from koers.methods.cib.solve import solve
+from koers.methods.cib.succession import Rule
 from koers.model import JUDGEMENT_RANGE, Language, Study, Text
 from koers.model.signals import AlertStatus
+from koers.model.strategy import FIT_RANGE, Decision, PolicyScore, Strategy, Verdict
 from koers.services import signals, studies
+from koers.services import strategy as strategy_service
+from koers.services.chains import ChainReport, chain
 from koers.services.cib import SolvedScenario, scenario_rows
+from koers.services.events import EventSet, SimulationRun, simulate_events
+from koers.services.micmac import MicmacReport, micmac_study
 from koers.store.repository import Repository, StoredStudy, StudySummary
 
 __all__ = [
+    "EVENT_EFFECT_RUNS",
+    "EVENT_RUNS_LIMIT",
     "MAX_OBSERVATION_BYTES",
     "MAX_YAML_BYTES",
     "SCENARIO_FIELDS",
@@ -67,6 +79,10 @@ STUDY_FIELDS = ("title", "organisation", "description")
 _CACHE_SIZE = 64
 TABLEAU_LIMIT = 200
 """The most scenarios a tableau lists (a matrix of mostly zeros makes nearly all consistent)."""
+EVENT_RUNS_LIMIT = 1_000_000
+"""The most runs of an event simulation at the workbench (about a second of work)."""
+EVENT_EFFECT_RUNS = 20_000
+"""Forced runs per event and side when the workbench measures each event's effect."""
 
 
 def default_database_url() -> str:
@@ -381,6 +397,190 @@ class Workbench:
     def _target(self, stored: StoredStudy) -> signals.DatabaseTarget:
         return signals.DatabaseTarget(self.repository, stored.id, stored.study)
 
+    # Strategy review -------------------------------------------------------------------
+    # Thin use cases of issue 6 for the web workbench (koers.web.routes.strategy). Scores and
+    # decisions are merged into the study's strategy as it is stored now, so two participants
+    # judging at once do not overwrite each other; a write that loses a race is retried.
+
+    def strategy_review(self, study_id: int) -> strategy_service.StrategyReview:
+        """The review of the study's strategy, the scenarios weighed by its signals when it
+        has an assessment (equally otherwise)."""
+        stored = self.get(study_id)
+        likelihoods: dict[str, float] | None = None
+        month: str | None = None
+        if stored.study.scenarios and stored.study.indicators:
+            status = self.signal_status(study_id)
+            if status.month and sum(s.likelihood for s in status.scenarios) > 0:
+                likelihoods = {s.key: s.likelihood for s in status.scenarios}
+                month = status.month
+        return strategy_service.review(stored.study, likelihoods, month=month)
+
+    def import_registers(
+        self, study_id: int, content: bytes, filename: str
+    ) -> strategy_service.StrategyImport:
+        """Merge an uploaded register file (.xlsx or CSV) into the study's strategy; all or
+        nothing, every problem with its row and column, named after the upload."""
+        name = Path(filename.replace("\\", "/")).name or "upload.xlsx"
+        if len(content) > MAX_OBSERVATION_BYTES:
+            limit = MAX_OBSERVATION_BYTES // 1_000_000
+            raise ValidationError([Problem(f"the file is larger than {limit} MB", name)])
+        if Path(name).suffix.lower() not in REGISTER_SUFFIXES:
+            raise ValidationError(
+                [Problem(f"'{name}' is neither an Excel (.xlsx) nor a CSV file; save it as one")]
+            )
+        target = self._target(self.get(study_id))
+        with tempfile.TemporaryDirectory(prefix="koers-upload-") as folder:
+            path = Path(folder) / name
+            path.write_bytes(content)
+            try:
+                return strategy_service.import_registers(target, path)
+            except ValidationError as err:
+                raise ValidationError(
+                    [
+                        dataclasses.replace(p, path=p.path.replace(str(path), name))
+                        if p.path
+                        else p
+                        for p in err.problems
+                    ]
+                ) from None
+
+    def export_registers(self, study_id: int, language: Language | None = None) -> bytes:
+        """The study's registers as an Excel workbook (headers in ``language``)."""
+        study = self.get(study_id).study
+        with tempfile.TemporaryDirectory(prefix="koers-export-") as folder:
+            path = Path(folder) / "registers.xlsx"
+            strategy_service.export_registers(study, path, language=language)
+            return path.read_bytes()
+
+    def set_scores(
+        self,
+        study_id: int,
+        participant: str,
+        scores: Mapping[tuple[str, str], int | None],
+        reasons: Mapping[tuple[str, str], Text | None] | None = None,
+    ) -> StoredStudy:
+        """Write one participant's judgements: ``scores`` maps (policy, scenario) to a score
+        in -2..+2, or ``None`` to withdraw it; ``reasons`` the optional reason of a cell.
+
+        Merged by (policy, scenario, participant): other participants' scores stay. Every
+        problem (an unknown policy or scenario, a score out of range, no name) is reported
+        at once and nothing is written.
+        """
+        name = participant.strip()
+        reasons = reasons or {}
+
+        def change(strategy: Strategy, study: Study) -> Strategy:
+            problems = _score_problems(study, strategy, name, scores)
+            if problems:
+                raise ValidationError(problems)
+            kept = [
+                s
+                for s in strategy.scores
+                if s.participant != name or (s.policy, s.scenario) not in scores
+            ]
+            for (policy, scenario), value in scores.items():
+                if value is not None:
+                    kept.append(
+                        PolicyScore(
+                            policy=policy,
+                            scenario=scenario,
+                            participant=name,
+                            score=value,
+                            reason=reasons.get((policy, scenario)),
+                        )
+                    )
+            return strategy.model_copy(update={"scores": tuple(kept)})
+
+        return self._change_strategy(study_id, change)
+
+    def record_decision(
+        self,
+        study_id: int,
+        policy: str,
+        verdict: Verdict,
+        reason: Text,
+        decided_by: str,
+        *,
+        version: int | None = None,
+        today: dt.date | None = None,
+    ) -> StoredStudy:
+        """Record the team's verdict on ``policy`` with its reason (it overrules or confirms
+        the recommendation, which the review keeps showing beside it). ``version`` is the
+        study's version the person saw; a stale one raises ``ConflictError``."""
+        who = decided_by.strip()
+
+        def change(strategy: Strategy, study: Study) -> Strategy:
+            problems = []
+            if policy not in {p.key for p in strategy.policies}:
+                problems.append(Problem(f"there is no policy '{policy[:64]}'", "policy"))
+            if not who:
+                problems.append(Problem("say who decided (a name or a body)", "decided_by"))
+            if problems:
+                raise ValidationError(problems)
+            decision = Decision(
+                policy=policy,
+                verdict=verdict,
+                reason=reason,
+                decided_by=who,
+                decided_on=today or dt.date.today(),
+            )
+            return strategy.model_copy(update={"decisions": (*strategy.decisions, decision)})
+
+        return self._change_strategy(study_id, change, version=version)
+
+    def set_initiative_status(
+        self,
+        study_id: int,
+        key: str,
+        status: InitiativeStatus,
+        reason: Text | None = None,
+        *,
+        today: dt.date | None = None,
+    ) -> StoredStudy:
+        """Move initiative ``key`` to ``status`` (idea, pilot, embedded, stopped) as of
+        ``today``; ``reason`` says why it stopped or how it was embedded (kept when None)."""
+
+        def change(strategy: Strategy, study: Study) -> Strategy:
+            items = list(strategy.initiatives)
+            found = [i for i, item in enumerate(items) if item.key == key]
+            if not found:
+                raise NotFoundError(f"the study has no initiative '{key[:64]}'")
+            item = items[found[0]]
+            update: dict[str, Any] = {"status": status}
+            if status != item.status:
+                update["changed"] = today or dt.date.today()
+            if reason is not None:
+                update["reason"] = reason
+            items[found[0]] = item.model_copy(update=update)
+            return strategy.model_copy(update={"initiatives": tuple(items)})
+
+        return self._change_strategy(study_id, change)
+
+    def _change_strategy(
+        self,
+        study_id: int,
+        change: Callable[[Strategy, Study], Strategy],
+        *,
+        version: int | None = None,
+    ) -> StoredStudy:
+        """Apply ``change`` to the stored strategy and write it at the study's version:
+        ``version`` when given (a stale one is a conflict), else the one just read (retried
+        twice when another write came in between)."""
+        for attempt in range(3):
+            stored = self.get(study_id)
+            changed = change(stored.study.strategy or Strategy(), stored.study)
+            document = {"strategy": changed.model_dump(mode="json")}
+            try:
+                return self.repository.update_study(
+                    study_id, document, stored.versions["study"] if version is None else version
+                )
+            except ConflictError:
+                if version is not None or attempt == 2:
+                    raise
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    # End of the strategy review section ------------------------------------------------
+
     # Cross-impact balance --------------------------------------------------------------
 
     def tableau(self, stored: StoredStudy, fixed: Mapping[str, str] | None = None) -> Tableau:
@@ -432,6 +632,114 @@ class Workbench:
             while len(self._cache) > _CACHE_SIZE:
                 self._cache.popitem(last=False)
         return result
+
+    # Structure: MICMAC, chains, events -------------------------------------------------
+    # Thin use cases of issue 7 for the web workbench (koers.web.routes.structure); each
+    # result is cached per study version (its revision), like ``tableau``.
+
+    def micmac(self, stored: StoredStudy) -> MicmacReport:
+        """The structural analysis (MICMAC) of ``stored``'s judgements, with its suggestions.
+
+        A study with fewer than two descriptors has none: ``ValidationError`` says so.
+        """
+        count = len(stored.study.descriptors)
+        if count < 2:
+            raise ValidationError(
+                [
+                    Problem(
+                        f"the study has {count} descriptors; structural analysis needs two or "
+                        "more: add descriptors in the study file",
+                        "descriptors",
+                    )
+                ]
+            )
+        report: MicmacReport = self._structure_cached(
+            ("micmac", stored.id, stored.revision), lambda: micmac_study(stored.study)
+        )
+        return report
+
+    def chain(
+        self,
+        stored: StoredStudy,
+        start: Mapping[str, str],
+        shock: Mapping[str, str],
+        rule: Rule = "global",
+        *,
+        hold: Hold = "fixed",
+        language: Language | None = None,
+    ) -> ChainReport:
+        """The succession chain of ``stored`` from ``start`` after ``shock`` (see
+        :func:`koers.services.chains.chain`), its texts in ``language``."""
+        key = (
+            "chain",
+            stored.id,
+            stored.revision,
+            tuple(sorted(start.items())),
+            tuple(sorted(shock.items())),
+            rule,
+            hold,
+            language,
+        )
+        report: ChainReport = self._structure_cached(
+            key, lambda: chain(stored.study, start, shock, rule, hold=hold, language=language)
+        )
+        return report
+
+    def simulate_events(self, stored: StoredStudy, *, runs: int, seed: int) -> SimulationRun:
+        """The Gordon-Hayward simulation of ``stored``'s events, ``runs`` runs from ``seed``.
+
+        ``runs`` is 1 to :data:`EVENT_RUNS_LIMIT`; each event's effect on the others is
+        measured from at most :data:`EVENT_EFFECT_RUNS` forced runs. A study without events
+        has nothing to simulate: ``ValidationError`` says how to add them.
+        """
+        problems = []
+        if not 1 <= runs <= EVENT_RUNS_LIMIT:
+            problems.append(
+                Problem(
+                    f"runs is {runs}; choose a whole number from 1 to {EVENT_RUNS_LIMIT}", "runs"
+                )
+            )
+        if not 0 <= seed < 2**63:
+            problems.append(
+                Problem(f"seed is {seed}; choose a whole number from 0 to 2^63 - 1", "seed")
+            )
+        if not stored.study.events:
+            problems.append(
+                Problem(
+                    "the study lists no events; add them under 'events:' (key, name, "
+                    "probability) and their impacts under 'event_impacts:' in the study file",
+                    "events",
+                )
+            )
+        if problems:
+            raise ValidationError(problems)
+        events = EventSet(stored.study.events, stored.study.event_impacts)
+        run: SimulationRun = self._structure_cached(
+            ("events", stored.id, stored.revision, runs, seed),
+            lambda: simulate_events(
+                events, runs=runs, seed=seed, effect_runs=min(runs, EVENT_EFFECT_RUNS)
+            ),
+        )
+        return run
+
+    def _structure_cached(self, key: tuple[Any, ...], compute: Callable[[], Any]) -> Any:
+        """``compute()``, remembered under ``key`` (the most recent ``_CACHE_SIZE`` kept)."""
+        cache: OrderedDict[tuple[Any, ...], Any] | None = getattr(self, "_structure", None)
+        with self._lock:
+            if cache is None:
+                cache = OrderedDict()
+                self._structure: OrderedDict[tuple[Any, ...], Any] = cache
+            if key in cache:
+                cache.move_to_end(key)
+                return cache[key]
+        value = compute()
+        with self._lock:
+            cache[key] = value
+            while len(cache) > _CACHE_SIZE:
+                cache.popitem(last=False)
+        return value
+
+    # End of the structure section ------------------------------------------------------
 
 
 def _demo() -> Study:
@@ -511,3 +819,41 @@ def _check_section(
     except pydantic.ValidationError as err:
         problems = study_yaml.describe_errors(err).problems
         raise ValidationError(problems) from None
+
+
+# Strategy review helpers -----------------------------------------------------------------
+
+REGISTER_SUFFIXES = (".xlsx", ".csv")
+"""The register files the workbench imports."""
+
+InitiativeStatus = Literal["idea", "pilot", "embedded", "stopped"]
+
+
+def _score_problems(
+    study: Study,
+    strategy: Strategy,
+    participant: str,
+    scores: Mapping[tuple[str, str], int | None],
+) -> list[Problem]:
+    """What is wrong with a participant's scores, all at once."""
+    low, high = FIT_RANGE
+    problems = []
+    if not participant:
+        problems.append(Problem("give your name, so your scores are kept apart", "participant"))
+    elif len(participant) > 80:
+        problems.append(Problem("the name is longer than 80 characters", "participant"))
+    policies = {p.key for p in strategy.policies}
+    scenarios = {s.key for s in study.scenarios}
+    for (policy, scenario), value in scores.items():
+        where = f"{policy}.{scenario}"
+        if policy not in policies:
+            problems.append(Problem(f"there is no policy '{policy[:64]}'", where))
+        elif scenario not in scenarios:
+            problems.append(Problem(f"there is no scenario '{scenario[:64]}'", where))
+        elif value is not None and not low <= value <= high:
+            problems.append(
+                Problem(
+                    f"score {value:+d} is outside {low}..+{high}; choose one of the five", where
+                )
+            )
+    return problems

@@ -18,7 +18,9 @@ from koers.model import Language
 from koers.services.workbench import MAX_YAML_BYTES, Repository, Workbench
 from koers.web import errors
 from koers.web.rendering import environment
-from koers.web.routes import cib, signals, studies, study
+from koers.web.routes import cib, signals, structure, studies, study
+from koers.web.routes import report as report_routes
+from koers.web.routes import strategy as strategy_routes
 
 __all__ = ["Settings", "create_app", "serve"]
 
@@ -77,6 +79,9 @@ def create_app(settings: Settings, *, repository: Repository | None = None) -> F
     for module in (studies, study, cib, signals):
         app.include_router(module.pages)
         app.include_router(module.api, prefix="/api", responses=errors.ERROR_RESPONSES)
+    structure.install(app)  # MICMAC, chains, events (issue 7) and the overview's drivers hint
+    strategy_routes.install(app)  # the strategy review (issue 6)
+    report_routes.install(app)  # the board report (issue 8)
     errors.install(app)
     app.middleware("http")(_guard(settings))
 
