@@ -32,7 +32,7 @@ import pytest
 from koers.model import Study
 from koers.report.build import build
 from koers.report.content import Cover, Figure, Heading, Paragraph, Report, Table
-from koers.services import signals
+from koers.services import signals, targets
 from koers.services.report import ReportOptions, build_report
 from koers.services.studies import (
     DEMO_MUNICIPALITY,
@@ -49,19 +49,19 @@ needs_poppler = pytest.mark.skipif(not POPPLER, reason="needs poppler-utils")
 
 
 @pytest.fixture(scope="module")
-def target(tmp_path_factory: pytest.TempPathFactory) -> signals.FileTarget:
+def target(tmp_path_factory: pytest.TempPathFactory) -> targets.FileTarget:
     study: Study = new_study(
         "corona-lokale-besturen", organisation="Gemeente Utrecht", municipality=DEMO_MUNICIPALITY
     )
     path = tmp_path_factory.mktemp("demo") / "demo.yaml"
     create_study(study, path)
-    found = signals.FileTarget(path, study)
+    found = targets.FileTarget(path, study)
     signals.import_file(found, demo_observations(), now=STAMP)
     return found
 
 
 @pytest.fixture(scope="module")
-def pdfs(target: signals.FileTarget, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+def pdfs(target: targets.FileTarget, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     folder = tmp_path_factory.mktemp("pdf")
     made = {}
     for language in ("nl", "en"):
@@ -153,7 +153,7 @@ def test_the_pages_are_rendered_for_a_person_to_look_at(pdfs: dict[str, Path]) -
         assert len(pages) >= 10
 
 
-def test_the_html_is_one_self_contained_file(target: signals.FileTarget) -> None:
+def test_the_html_is_one_self_contained_file(target: targets.FileTarget) -> None:
     page = build_report(target, "html", ReportOptions(language="nl", today=TODAY)).decode()
     assert page.startswith("<!DOCTYPE html>")
     assert "<svg" in page and "Overbruggen" in page and "27 november 2026" in page

@@ -7,7 +7,8 @@ from typing import Any
 import pytest
 
 from koers.model import Study
-from koers.services.signals import Nearest, Step, cib_outlook
+from koers.services.outlook import cib_outlook
+from koers.services.signal_views import Nearest, Step
 
 
 def _factor(key: str, *variants: str) -> dict[str, Any]:

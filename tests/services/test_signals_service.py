@@ -20,7 +20,7 @@ from koers.connectors.cbs import replay_transport
 from koers.errors import NotFoundError, ValidationError
 from koers.io.signal_ledger import ledger_path, load_ledger
 from koers.model import Study
-from koers.services import signals
+from koers.services import signal_views, signals, targets
 from koers.services.studies import DEMO_MUNICIPALITY, create_study, new_study
 from koers.store.repository import Repository
 
@@ -38,14 +38,14 @@ def demo() -> Study:
 
 
 @pytest.fixture
-def target(tmp_path: Path, demo: Study) -> signals.FileTarget:
+def target(tmp_path: Path, demo: Study) -> targets.FileTarget:
     path = tmp_path / "demo.yaml"
     create_study(demo, path)
-    return signals.FileTarget(path, demo)
+    return targets.FileTarget(path, demo)
 
 
 def test_an_import_is_all_added_and_a_reimport_changes_nothing(
-    target: signals.FileTarget,
+    target: targets.FileTarget,
 ) -> None:
     first = signals.import_file(target, DATASET, now=NOW)
     assert (first.added, first.updated, first.unchanged, first.skipped) == (584, 0, 0, 0)
@@ -56,7 +56,7 @@ def test_an_import_is_all_added_and_a_reimport_changes_nothing(
 
 
 def test_a_corrected_value_is_an_update_that_keeps_the_old_one(
-    target: signals.FileTarget, tmp_path: Path
+    target: targets.FileTarget, tmp_path: Path
 ) -> None:
     signals.import_file(target, DATASET, now=NOW)
     corrected = tmp_path / "correctie.csv"
@@ -75,7 +75,7 @@ def test_a_corrected_value_is_an_update_that_keeps_the_old_one(
 
 
 def test_a_bad_file_changes_nothing_and_names_row_and_column(
-    target: signals.FileTarget, tmp_path: Path
+    target: targets.FileTarget, tmp_path: Path
 ) -> None:
     bad = tmp_path / "fout.csv"
     bad.write_text(
@@ -93,7 +93,7 @@ def test_a_bad_file_changes_nothing_and_names_row_and_column(
 
 
 def test_skip_bad_imports_the_rest_and_writes_a_report(
-    target: signals.FileTarget, tmp_path: Path
+    target: targets.FileTarget, tmp_path: Path
 ) -> None:
     bad = tmp_path / "half.csv"
     bad.write_text(
@@ -108,7 +108,7 @@ def test_skip_bad_imports_the_rest_and_writes_a_report(
 
 
 def test_status_points_to_aanpassen_in_2023_and_the_example_fires_red(
-    target: signals.FileTarget,
+    target: targets.FileTarget,
 ) -> None:
     signals.import_file(target, DATASET, now=NOW)
     status = signals.signal_status(target, today=TODAY)
@@ -117,7 +117,7 @@ def test_status_points_to_aanpassen_in_2023_and_the_example_fires_red(
     assert sum(s.likelihood for s in status.scenarios) == pytest.approx(1.0)
     assert {p.scenario for p in status.trajectory} >= {"overbruggen", "overleven", "aanpassen"}
     assert status.explanation and status.nearest is not None
-    json.dumps(signals.status_document(status))  # every value is JSON data
+    json.dumps(signal_views.status_document(status))  # every value is JSON data
 
     signals.import_file(target, EXAMPLE, now=NOW + dt.timedelta(days=1))
     status = signals.signal_status(target, today=TODAY)
@@ -134,7 +134,7 @@ def test_status_points_to_aanpassen_in_2023_and_the_example_fires_red(
     assert (red[0].status, red[0].note) == ("acknowledged", "MT ingelicht")
 
 
-def test_alert_status_refuses_what_did_not_fire(target: signals.FileTarget) -> None:
+def test_alert_status_refuses_what_did_not_fire(target: targets.FileTarget) -> None:
     signals.import_file(target, DATASET, now=NOW)
     with pytest.raises(NotFoundError, match="no trigger 'rood'"):
         signals.set_alert_status(target, "ziekteverzuim", "rood", "2024-01", "closed")
@@ -149,10 +149,10 @@ def test_a_study_without_municipality_is_told_to_name_one(tmp_path: Path) -> Non
     path = tmp_path / "s.yaml"
     create_study(study, path)
     with pytest.raises(ValidationError, match="names no municipality"):
-        signals.import_file(signals.FileTarget(path, study), DATASET)
+        signals.import_file(targets.FileTarget(path, study), DATASET)
 
 
-def test_an_upload_is_named_by_its_own_name(target: signals.FileTarget) -> None:
+def test_an_upload_is_named_by_its_own_name(target: targets.FileTarget) -> None:
     with pytest.raises(ValidationError) as caught:
         signals.import_upload(
             target,
@@ -167,7 +167,7 @@ def test_an_upload_is_named_by_its_own_name(target: signals.FileTarget) -> None:
 def test_the_database_keeps_signals_like_the_file(database_url: str, demo: Study) -> None:
     with Repository.open(database_url) as repository:
         study_id = repository.add_study(demo)
-        target = signals.DatabaseTarget(repository, study_id, demo)
+        target = targets.DatabaseTarget(repository, study_id, demo)
         assert signals.import_file(target, DATASET, now=NOW).added == 584
         assert signals.import_file(target, DATASET, now=NOW).unchanged == 584
         signals.import_file(target, EXAMPLE, now=NOW)
@@ -199,7 +199,7 @@ def test_cbs_indicators_are_fetched_from_statline(tmp_path: Path, demo: Study) -
     )
     path = tmp_path / "s.yaml"
     create_study(study, path)
-    target = signals.FileTarget(path, study)
+    target = targets.FileTarget(path, study)
     cassettes = tmp_path / "cbs"
     shutil.copytree(DATA / "cbs", cassettes)
     with httpx.Client(transport=replay_transport(cassettes)) as client:
@@ -211,7 +211,7 @@ def test_cbs_indicators_are_fetched_from_statline(tmp_path: Path, demo: Study) -
 
 
 def test_an_alert_names_the_next_action_of_the_pathway_it_tips(
-    target: signals.FileTarget,
+    target: targets.FileTarget,
 ) -> None:
     signals.import_file(target, DATASET, now=NOW)
     status = signals.signal_status(target, today=TODAY)
@@ -227,5 +227,5 @@ def test_an_alert_names_the_next_action_of_the_pathway_it_tips(
     pathway = study.strategy.pathways[0]
     names = {action.key: action.name for action in pathway.actions}
     assert busy[0].next_actions == (
-        signals.NextStep(pathway.name, names["regulier"], names["maatjes"]),
+        signal_views.NextStep(pathway.name, names["regulier"], names["maatjes"]),
     )

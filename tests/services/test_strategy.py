@@ -17,7 +17,7 @@ from koers.errors import ConflictError, ValidationError
 from koers.io.registers import RegisterCounts
 from koers.model import Study, Text
 from koers.model.strategy import Decision, Strategy
-from koers.services import signals
+from koers.services import signals, targets
 from koers.services.strategy import (
     export_registers,
     import_registers,
@@ -35,29 +35,29 @@ POLICIES = ("armoedebeleid-en-schuldhulp", "ondersteuning-lokale-ondernemers", "
 
 
 @pytest.fixture
-def bare(tmp_path: Path) -> signals.FileTarget:
+def bare(tmp_path: Path) -> targets.FileTarget:
     """A copy of the Corona template without its worked example."""
     study = new_study("corona-lokale-besturen", municipality=DEMO_MUNICIPALITY)
     study = study.model_copy(update={"strategy": None})
     path = tmp_path / "study.yaml"
     create_study(study, path)
-    return signals.FileTarget(path, study)
+    return targets.FileTarget(path, study)
 
 
-def _judged(target: signals.FileTarget) -> Study:
+def _judged(target: targets.FileTarget) -> Study:
     import_registers(target, DATA / "beleid.xlsx")
     import_registers(target, DATA / "scores-two-participants.csv")
     return target.study
 
 
 def test_import_writes_the_study_file_and_a_reimport_changes_nothing(
-    bare: signals.FileTarget,
+    bare: targets.FileTarget,
 ) -> None:
     summary = import_registers(bare, DATA / "beleid.xlsx")
     assert summary.counts == {"policies": RegisterCounts(added=3)}
     written = bare.path.read_bytes()
     assert b"armoedebeleid-en-schuldhulp" in written
-    assert signals.FileTarget(bare.path, bare.study).study == bare.study
+    assert targets.FileTarget(bare.path, bare.study).study == bare.study
     again = import_registers(bare, DATA / "beleid.xlsx")
     assert again.counts == {"policies": RegisterCounts(unchanged=3)} and not again.changed
     assert bare.path.read_bytes() == written
@@ -66,7 +66,7 @@ def test_import_writes_the_study_file_and_a_reimport_changes_nothing(
 @pytest.mark.parametrize(
     "name", ["bad-scores.csv", "bad-policies.csv", "empty.csv", "not-a-zip.xlsx", "bad.xlsx"]
 )
-def test_a_bad_import_changes_nothing(bare: signals.FileTarget, name: str) -> None:
+def test_a_bad_import_changes_nothing(bare: targets.FileTarget, name: str) -> None:
     import_registers(bare, DATA / "beleid.xlsx")
     before = bare.path.read_bytes()
     with pytest.raises(ValidationError):
@@ -75,7 +75,7 @@ def test_a_bad_import_changes_nothing(bare: signals.FileTarget, name: str) -> No
 
 
 def test_a_rule_of_the_study_is_located_in_the_row(
-    bare: signals.FileTarget, tmp_path: Path
+    bare: targets.FileTarget, tmp_path: Path
 ) -> None:
     """A negative budget reads as a number but breaks the study's rule: the row is named."""
     path = tmp_path / "beleid.csv"
@@ -89,7 +89,7 @@ def test_a_rule_of_the_study_is_located_in_the_row(
     assert bare.path.read_bytes() == before
 
 
-def test_the_review_by_hand(bare: signals.FileTarget) -> None:
+def test_the_review_by_hand(bare: targets.FileTarget) -> None:
     study = _judged(bare)
     result = review(study)
     assert [p.key for p in result.policies] == list(POLICIES)
@@ -132,7 +132,7 @@ def test_the_review_by_hand(bare: signals.FileTarget) -> None:
 
 
 def test_likelihoods_weigh_the_expected_value_and_the_likely_scenarios(
-    bare: signals.FileTarget,
+    bare: targets.FileTarget,
 ) -> None:
     study = _judged(bare)
     likelihoods = {"overbruggen": 0.5, "overleven": 0.3, "aanpassen": 0.2, "transformeren": 0.0}
@@ -146,7 +146,7 @@ def test_likelihoods_weigh_the_expected_value_and_the_likely_scenarios(
     assert result.source == "given"
 
 
-def test_a_decision_overrules_and_is_shown(bare: signals.FileTarget) -> None:
+def test_a_decision_overrules_and_is_shown(bare: targets.FileTarget) -> None:
     study = _judged(bare)
     assert study.strategy is not None
     decision = Decision(
@@ -166,7 +166,7 @@ def test_a_decision_overrules_and_is_shown(bare: signals.FileTarget) -> None:
     assert festival.decision is not None and festival.decision.decided_on == "2026-03-10"
 
 
-def test_a_gap_is_a_scenario_no_policy_serves(bare: signals.FileTarget, tmp_path: Path) -> None:
+def test_a_gap_is_a_scenario_no_policy_serves(bare: targets.FileTarget, tmp_path: Path) -> None:
     import_registers(bare, DATA / "beleid.xlsx")
     path = tmp_path / "scores.csv"
     path.write_text("policy,scenario,participant,score\nstadsfestival,overleven,An,-1\n")
@@ -180,7 +180,7 @@ def test_a_gap_is_a_scenario_no_policy_serves(bare: signals.FileTarget, tmp_path
     ]
 
 
-def test_the_review_as_json(bare: signals.FileTarget) -> None:
+def test_the_review_as_json(bare: targets.FileTarget) -> None:
     document = review_document(review(_judged(bare)))
     assert document["scenarios"][0] == {
         "key": "overbruggen",
@@ -193,7 +193,7 @@ def test_the_review_as_json(bare: signals.FileTarget) -> None:
 
 
 def test_the_signals_weigh_the_review_when_there_are_observations(
-    bare: signals.FileTarget,
+    bare: targets.FileTarget,
 ) -> None:
     _judged(bare)
     assert scenario_likelihoods(bare) == (None, None)
@@ -213,7 +213,7 @@ def test_the_signals_weigh_the_review_when_there_are_observations(
     )
 
 
-def test_export_then_import_changes_nothing(bare: signals.FileTarget, tmp_path: Path) -> None:
+def test_export_then_import_changes_nothing(bare: targets.FileTarget, tmp_path: Path) -> None:
     study = _judged(bare)
     path = tmp_path / "registers.xlsx"
     assert export_registers(study, path) == ("policies", "scores", "assumptions", "initiatives")
@@ -228,7 +228,7 @@ def test_a_database_study(database_url: str) -> None:
     study = new_study("corona-lokale-besturen").model_copy(update={"strategy": None})
     with Repository.open(database_url) as repository:
         study_id = repository.add_study(study)
-        target = signals.DatabaseTarget(repository, study_id, study)
+        target = targets.DatabaseTarget(repository, study_id, study)
         summary = import_registers(target, DATA / "beleid.xlsx")
         assert summary.counts == {"policies": RegisterCounts(added=3)}
         stored = repository.get_study(study_id)
@@ -250,7 +250,7 @@ def test_a_database_study_changed_meanwhile_is_a_conflict(
     study = new_study("corona-lokale-besturen").model_copy(update={"strategy": Strategy()})
     with Repository.open(database_url) as repository:
         study_id = repository.add_study(study)
-        target = signals.DatabaseTarget(repository, study_id, study)
+        target = targets.DatabaseTarget(repository, study_id, study)
         real = repository.get_study
 
         def stale(study_id: int) -> object:

@@ -29,6 +29,14 @@ TABLES = {
     "judgement_sections",
     "observations",
     "alert_statuses",
+    "users",
+    "memberships",
+    "invitations",
+    "sessions",
+    "login_attempts",
+    "audit_log",
+    "rounds",
+    "submissions",
 }
 
 

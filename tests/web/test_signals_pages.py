@@ -18,7 +18,7 @@ from starlette.testclient import TestClient
 
 from koers.errors import Problem, ValidationError
 from koers.model import Text
-from koers.services.signals import (
+from koers.services.signal_views import (
     AlertView,
     Contribution,
     ImportSummary,

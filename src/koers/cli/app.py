@@ -11,7 +11,7 @@ import typer
 from rich.console import Console
 from typer.core import TyperGroup
 
-from koers.cli import cib, events, micmac, report, signals, strategy
+from koers.cli import admin, cib, events, micmac, report, signals, strategy
 from koers.cli.render import render_study, render_templates
 from koers.errors import KoersError, ValidationError
 from koers.services import studies
@@ -64,6 +64,9 @@ app.add_typer(strategy.app, name="strategy")
 app.add_typer(events.app, name="events")
 app.command("micmac")(micmac.micmac)
 app.command("report")(report.report)
+app.add_typer(admin.users_app, name="users")
+app.command("backup")(admin.backup)
+app.command("restore")(admin.restore)
 
 
 @app.callback()

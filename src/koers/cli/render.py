@@ -17,7 +17,7 @@ from koers.model import Language, Study, Text
 if TYPE_CHECKING:  # only for types: the CIB engine loads numba, which takes a while
     from koers.methods.cib.matrix import CrossImpactMatrix
     from koers.services.cib import SolvedScenario
-    from koers.services.signals import SignalStatus
+    from koers.services.signal_views import SignalStatus
     from koers.services.studies import TemplateInfo
 
 __all__ = [

@@ -50,9 +50,9 @@ def import_command(
     db: StudyDatabase = None,
 ) -> None:
     """Import observations; all or nothing unless --skip-bad; a re-import changes nothing."""
-    from koers.services import signals
+    from koers.services import signals, targets
 
-    with signals.open_target(study, db) as target:
+    with targets.open_target(study, db) as target:
         summary = signals.import_file(
             target,
             file,
@@ -76,13 +76,13 @@ def status_command(
     db: StudyDatabase = None,
 ) -> None:
     """The current assessment: which scenario is unfolding, why, and the alerts."""
-    from koers.services import signals
+    from koers.services import signal_views, signals, targets
 
-    with signals.open_target(study, db) as target:
+    with targets.open_target(study, db) as target:
         status = signals.signal_status(target)
         language = lang.value if lang else target.study.language
     if as_json:
-        typer.echo(json.dumps(signals.status_document(status), indent=2, ensure_ascii=False))
+        typer.echo(json.dumps(signal_views.status_document(status), indent=2, ensure_ascii=False))
     else:
         render_signal_status(status, language, console())
 
@@ -98,9 +98,9 @@ def alert_command(
     db: StudyDatabase = None,
 ) -> None:
     """Acknowledge or close an alert (or open it again)."""
-    from koers.services import signals
+    from koers.services import signals, targets
 
-    with signals.open_target(study, db) as target:
+    with targets.open_target(study, db) as target:
         signals.set_alert_status(target, indicator, trigger, period, status.value, note)
     console().print(f"alert {indicator}/{trigger} {period}: {status.value}")
 
@@ -113,9 +113,9 @@ def export_command(
     db: StudyDatabase = None,
 ) -> None:
     """Write the indicators and observations to Excel (a sheet each); it imports back."""
-    from koers.services import signals
+    from koers.services import signals, targets
 
-    with signals.open_target(study, db) as target:
+    with targets.open_target(study, db) as target:
         count = signals.export_workbook(target, output, language=lang.value if lang else None)
     console().print(f"{output}: {count} observations")
 
@@ -123,9 +123,9 @@ def export_command(
 @app.command("fetch")
 def fetch_command(study: StudyArgument, db: StudyDatabase = None) -> None:
     """Fetch the observations of the study's CBS indicators from CBS StatLine (online)."""
-    from koers.services import signals
+    from koers.services import signals, targets
 
-    with signals.open_target(study, db) as target:
+    with targets.open_target(study, db) as target:
         summary = signals.fetch_cbs(target)
     console().print(
         f"CBS StatLine: {summary.added} added, {summary.updated} updated, "

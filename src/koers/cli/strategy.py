@@ -50,9 +50,9 @@ def review_command(
     db: StudyDatabase = None,
 ) -> None:
     """Per policy: scores per scenario, robustness and a recommendation with its reasons."""
-    from koers.services import signals, strategy
+    from koers.services import strategy, targets
 
-    with signals.open_target(study, db) as target:
+    with targets.open_target(study, db) as target:
         result = strategy.review_target(target)
         language: Language = lang.value if lang else target.study.language
     if as_json:
@@ -70,9 +70,9 @@ def import_command(
     db: StudyDatabase = None,
 ) -> None:
     """Import registers (policies, scores, assumptions, initiatives); all or nothing."""
-    from koers.services import signals, strategy
+    from koers.services import strategy, targets
 
-    with signals.open_target(study, db) as target:
+    with targets.open_target(study, db) as target:
         summary = strategy.import_registers(
             target, file, register=register.value if register else None
         )
@@ -96,9 +96,9 @@ def export_command(
     db: StudyDatabase = None,
 ) -> None:
     """Export the registers: a workbook with a sheet each, or one register as CSV."""
-    from koers.services import signals, strategy
+    from koers.services import strategy, targets
 
-    with signals.open_target(study, db) as target:
+    with targets.open_target(study, db) as target:
         written = strategy.export_registers(
             target.study,
             output,

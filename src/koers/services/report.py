@@ -35,7 +35,8 @@ from koers.services.report_content import (
 )
 from koers.services.report_review import chain_blocks, strategy_blocks
 from koers.services.report_words import Sources, Words
-from koers.services.signals import Target, open_target, signal_status
+from koers.services.signals import signal_status
+from koers.services.targets import Target, open_target
 
 __all__ = [
     "FORMATS",

@@ -31,7 +31,7 @@ from koers.report.content import (
     Table,
 )
 from koers.services.report_words import Sources, Words
-from koers.services.signals import AlertView, IndicatorStatus
+from koers.services.signal_views import AlertView, IndicatorStatus
 from koers.services.strategy import PolicyReview, ReasonView
 
 __all__ = [

@@ -19,7 +19,7 @@ from koers.model import Language, Study, Text
 from koers.report import figures
 from koers.services.chains import ChainReport
 from koers.services.micmac import MicmacReport
-from koers.services.signals import SignalStatus
+from koers.services.signal_views import SignalStatus
 from koers.services.strategy import StrategyReview
 
 __all__ = ["Sources", "Words"]

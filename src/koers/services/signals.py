@@ -10,22 +10,16 @@ from __future__ import annotations
 import datetime as dt
 import math
 import tempfile
-from collections.abc import Iterator, Mapping, Sequence
-from contextlib import contextmanager
-from dataclasses import asdict, dataclass, field, replace
+from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from pathlib import Path
-from typing import Any, Protocol
 
 import httpx
 
 from koers.connectors import cbs, municipalities
 from koers.errors import NotFoundError, Problem, ValidationError
-from koers.io import signal_ledger
 from koers.io.observations import read_observations, write_skipped_report
 from koers.io.signal_export import write_signal_workbook
-from koers.methods.cib.chains import follow_chain
-from koers.methods.cib.from_study import study_matrix
-from koers.methods.cib.solve import solve
 from koers.methods.pathways import next_actions, signalled_assumptions
 from koers.methods.signals import (
     Assessment,
@@ -39,385 +33,32 @@ from koers.methods.signals import (
 )
 from koers.model import Frequency, Language, Period, Study, Text
 from koers.model.signals import SEVERITY, Alert, AlertStatus, CbsTable, Level, Observation
-from koers.services.studies import load_study
-from koers.store.repository import Repository
+from koers.services.outlook import cib_outlook
+from koers.services.signal_views import (
+    AlertView,
+    Contribution,
+    ImportSummary,
+    IndicatorStatus,
+    Move,
+    NextStep,
+    ScenarioLikelihood,
+    SignalStatus,
+    Threshold,
+    TrajectoryPoint,
+)
+from koers.services.targets import Target, alert_key
 
 __all__ = [
-    "ESTABLISH",
     "UPLOAD_SUFFIXES",
-    "AlertView",
-    "Contribution",
-    "DatabaseTarget",
-    "FileTarget",
-    "ImportSummary",
-    "IndicatorStatus",
-    "Move",
-    "Nearest",
-    "NextStep",
-    "ScenarioLikelihood",
-    "SignalStatus",
-    "Step",
-    "Target",
-    "Threshold",
-    "TrajectoryPoint",
     "build_status",
-    "cib_outlook",
     "export_workbook",
     "fetch_cbs",
     "import_file",
     "import_upload",
-    "open_target",
     "record_cbs",
     "set_alert_status",
     "signal_status",
-    "status_document",
 ]
-
-
-@dataclass(frozen=True, slots=True)
-class ImportSummary:
-    """What an import did: counts, and the rows it skipped (only with ``skip_bad``)."""
-
-    added: int
-    updated: int
-    unchanged: int
-    skipped: int
-    report: str | None = None  # where the skipped rows were written, if anywhere
-    problems: tuple[Problem, ...] = field(default=(), compare=False)  # of the skipped rows
-
-
-@dataclass(frozen=True, slots=True)
-class Threshold:
-    """A trigger drawn on an indicator's chart: the band its condition marks on the level."""
-
-    key: str
-    level: Level
-    measure: str  # level | change | trend: only level thresholds are drawn as bands
-    at_least: float | None
-    at_most: float | None
-
-
-@dataclass(frozen=True, slots=True)
-class IndicatorStatus:
-    """One signpost on the dashboard: its series, thresholds, level and data quality."""
-
-    key: str
-    name: Text
-    unit: str
-    frequency: str
-    source: str  # a short label: "CBS 37230ned", "upload: UWV", "manual"
-    region: str
-    synthetic: bool
-    periods: tuple[str, ...]
-    values: tuple[float | None, ...]
-    thresholds: tuple[Threshold, ...]
-    level: Level | None  # the most severe trigger holding in the latest period
-    latest: tuple[str, float] | None
-    missing: tuple[str, ...]
-    outliers: tuple[str, ...]
-    revised: tuple[tuple[str, float, float], ...]  # period, old value, new value
-
-
-@dataclass(frozen=True, slots=True)
-class AlertView:
-    """A fired trigger with the response agreed in advance and what the team did with it."""
-
-    indicator: str
-    indicator_name: Text
-    trigger: str
-    period: str
-    level: Level
-    value: float
-    status: AlertStatus
-    response: Text | None
-    inform: str | None
-    changed: dt.datetime | None
-    note: str | None
-    next_actions: tuple[NextStep, ...] = ()  # pathways whose tipping point this trigger marks
-    questioned: tuple[Text, ...] = ()  # assumptions this trigger calls into question
-
-
-@dataclass(frozen=True, slots=True)
-class NextStep:
-    """On ``pathway`` the action ``source`` gives way to ``target`` (a tipping point)."""
-
-    pathway: Text
-    source: Text
-    target: Text
-
-
-@dataclass(frozen=True, slots=True)
-class Contribution:
-    """How one indicator's reading counts for one variant in a month."""
-
-    indicator: str
-    indicator_name: Text
-    descriptor: str
-    variant: str
-    measure: str
-    reading: float
-    period: str
-    weight: float  # after the cap
-    since: str
-
-
-@dataclass(frozen=True, slots=True)
-class Move:
-    """A change from the previous month and how far it moved the position."""
-
-    indicator: str
-    indicator_name: Text
-    descriptor: str
-    variant: str
-    before: float  # the contribution's weight in the previous month (0 when absent)
-    after: float
-    dx: float
-    dy: float
-
-
-@dataclass(frozen=True, slots=True)
-class TrajectoryPoint:
-    month: str
-    x: float
-    y: float
-    scenario: str | None  # the most likely quadrant scenario
-
-
-@dataclass(frozen=True, slots=True)
-class ScenarioLikelihood:
-    key: str
-    name: Text
-    likelihood: float
-
-
-@dataclass(frozen=True, slots=True)
-class Nearest:
-    """The consistent CIB scenario nearest to the state the signals show."""
-
-    variants: dict[str, str]  # descriptor -> variant of the consistent scenario
-    differs: tuple[tuple[str, str, str], ...]  # descriptor, observed variant, scenario's variant
-    established: dict[str, str]  # the variants the signals fix (the intervention)
-    remaining: int  # consistent scenarios left under that intervention
-    observed: dict[str, str] = field(default_factory=dict)  # the most likely variant per signal
-    ranked: tuple[tuple[dict[str, str], float], ...] = ()  # the best RANKED that remain
-
-
-@dataclass(frozen=True, slots=True)
-class Step:
-    """One step of the chain that may follow: a descriptor flips to another variant."""
-
-    step: int  # 1 for the first succession step; descriptors flipping together share it
-    descriptor: str
-    before: str
-    after: str
-
-
-@dataclass(frozen=True, slots=True)
-class SignalStatus:
-    """Where the study stands: the assessment of the latest month and everything behind it."""
-
-    month: str | None
-    position: tuple[float, float] | None  # x, y in (-1, 1); None without a framing or data
-    band: tuple[tuple[float, float], tuple[float, float]] | None  # (x low, x high), (y ...)
-    coverage: tuple[float, float] | None
-    scenarios: tuple[ScenarioLikelihood, ...]  # most likely first
-    trajectory: tuple[TrajectoryPoint, ...]
-    explanation: tuple[Contribution, ...]
-    moves: tuple[Move, ...]
-    indicators: tuple[IndicatorStatus, ...]
-    alerts: tuple[AlertView, ...]  # newest first
-    nearest: Nearest | None
-    follow: tuple[Step, ...]  # what may follow: CIB succession from the observed state
-
-
-ESTABLISH = 0.75
-"""A variant counts as established by the signals, and is fixed in the CIB search, when its
-probability reaches this share (docs/methods.md, "Signals assessment")."""
-
-
-RANKED = 5
-"""How many of the consistent scenarios left under the signals' intervention are listed."""
-
-
-def cib_outlook(
-    study: Study,
-    probabilities: Mapping[str, Mapping[str, float]],
-    *,
-    establish: float = ESTABLISH,
-) -> tuple[Nearest | None, tuple[Step, ...]]:
-    """The nearest consistent scenario to what the signals show, and what may follow.
-
-    ``probabilities`` gives, per descriptor the signals speak about, the probability of each
-    variant. The observed state takes the most likely variant of each such descriptor; the
-    established variants (probability >= ``establish``) are fixed as a CIB intervention, and
-    the consistent scenarios that remain are counted and ranked by how likely the signals find
-    them (the product of the probabilities of their variants; the best :data:`RANKED`).
-
-    The nearest consistent scenario (of the whole matrix) differs from the observed state in
-    the fewest observed descriptors; among equals the one the signals find most likely, then
-    the one with the higher total impact score. What may follow is the global CIB succession
-    from the observed state (an unshocked :func:`koers.methods.cib.chains.follow_chain`, up
-    to the first repeat), the other descriptors taken from the nearest scenario.
-    ``(None, ())`` when the study has no judgements or no signals.
-    """
-    if not study.judgements or not probabilities:
-        return None, ()
-    matrix = study_matrix(study)
-    index = {key: i for i, key in enumerate(matrix.descriptors)}
-    observed: dict[str, str] = {}
-    established: dict[str, str] = {}
-    for descriptor, shares in probabilities.items():
-        variant, share = max(shares.items(), key=lambda item: (item[1], item[0]))
-        observed[descriptor] = variant
-        if share >= establish:
-            established[descriptor] = variant
-    fixed = {index[d]: matrix.variants[index[d]].index(v) for d, v in established.items()}
-    everything = solve(matrix)
-    if everything.count == 0:
-        return None, ()
-    kept = solve(matrix, fixed=fixed) if fixed else everything
-
-    def log_likelihood(row: Sequence[int]) -> float:
-        total = 0.0
-        for descriptor, shares in probabilities.items():
-            chosen = matrix.variants[index[descriptor]][row[index[descriptor]]]
-            total += math.log(max(shares.get(chosen, 0.0), 1e-12))
-        return total
-
-    def distance(row: Sequence[int]) -> int:
-        return sum(matrix.variants[index[d]][row[index[d]]] != v for d, v in observed.items())
-
-    rows = [tuple(int(v) for v in row) for row in everything.scenarios]
-    best = min(
-        range(len(rows)),
-        key=lambda i: (distance(rows[i]), -log_likelihood(rows[i]), i),
-    )
-    chosen = rows[best]
-    variants = {d: matrix.variants[i][chosen[i]] for i, d in enumerate(matrix.descriptors)}
-    differs = tuple(
-        (d, observed[d], variants[d])
-        for d in matrix.descriptors
-        if d in observed and observed[d] != variants[d]
-    )
-    kept_rows = [tuple(int(v) for v in row) for row in kept.scenarios]
-    order = sorted(range(len(kept_rows)), key=lambda i: (-log_likelihood(kept_rows[i]), i))
-    ranked = tuple(
-        (
-            {d: matrix.variants[j][kept_rows[i][j]] for j, d in enumerate(matrix.descriptors)},
-            math.exp(log_likelihood(kept_rows[i])),
-        )
-        for i in order[:RANKED]
-    )
-    nearest = Nearest(
-        variants=variants,
-        differs=differs,
-        established=established,
-        remaining=kept.count,
-        observed=observed,
-        ranked=ranked,
-    )
-    start = [
-        matrix.variants[i].index(observed.get(d, variants[d]))
-        for i, d in enumerate(matrix.descriptors)
-    ]
-    chain = follow_chain(matrix, start)
-    steps = [
-        Step(
-            step.number,
-            matrix.descriptors[flip.descriptor],
-            matrix.variants[flip.descriptor][flip.before],
-            matrix.variants[flip.descriptor][flip.after],
-        )
-        for step in chain.steps
-        if not step.closes_cycle  # the path up to the first repeat, as before
-        for flip in step.flips
-    ]
-    return nearest, tuple(steps)
-
-
-# -- where a study's signals live --------------------------------------------------------
-
-
-class Target(Protocol):
-    """A study and the place its observations and alert statuses are kept."""
-
-    @property
-    def study(self) -> Study: ...
-
-    def records(self) -> Sequence[Observation]:
-        """Every observation recorded, history included, in recorded order."""
-        ...
-
-    def statuses(self) -> Sequence[Alert]: ...
-
-    def append(self, records: Sequence[Observation]) -> None:
-        """Add ``records`` to the history, all or nothing."""
-        ...
-
-    def set_status(self, alert: Alert) -> None: ...
-
-
-@dataclass
-class FileTarget:
-    """A study file; its signals live in the ledger beside it (``NAME.signals.json``)."""
-
-    path: Path
-    study: Study
-
-    @property
-    def ledger(self) -> Path:
-        return signal_ledger.ledger_path(self.path)
-
-    def records(self) -> Sequence[Observation]:
-        return signal_ledger.load_ledger(self.ledger).observations
-
-    def statuses(self) -> Sequence[Alert]:
-        return signal_ledger.load_ledger(self.ledger).statuses
-
-    def append(self, records: Sequence[Observation]) -> None:
-        ledger = signal_ledger.load_ledger(self.ledger)
-        changed = replace(ledger, observations=(*ledger.observations, *records))
-        signal_ledger.save_ledger(self.ledger, changed)
-
-    def set_status(self, alert: Alert) -> None:
-        ledger = signal_ledger.load_ledger(self.ledger)
-        kept = tuple(s for s in ledger.statuses if _alert_key(s) != _alert_key(alert))
-        signal_ledger.save_ledger(self.ledger, replace(ledger, statuses=(*kept, alert)))
-
-
-@dataclass
-class DatabaseTarget:
-    """A study in the database; its signals live in the database's tables."""
-
-    repository: Repository
-    study_id: int
-    study: Study
-
-    def records(self) -> Sequence[Observation]:
-        return self.repository.signals.observations(self.study_id)
-
-    def statuses(self) -> Sequence[Alert]:
-        return self.repository.signals.statuses(self.study_id)
-
-    def append(self, records: Sequence[Observation]) -> None:
-        self.repository.signals.append(self.study_id, records)
-
-    def set_status(self, alert: Alert) -> None:
-        self.repository.signals.set_status(self.study_id, alert)
-
-
-@contextmanager
-def open_target(study: str, database: str | None = None) -> Iterator[Target]:
-    """The study ``study`` names: a study file, or the number of a study in ``database``."""
-    if study.isdigit() and not Path(study).exists():
-        from koers.services.workbench import database_url
-
-        with Repository.open(database_url(database)) as repository:
-            stored = repository.get_study(int(study))
-            yield DatabaseTarget(repository, stored.id, stored.study)
-        return
-    path = Path(study)
-    yield FileTarget(path, load_study(path))
 
 
 # -- observations in ---------------------------------------------------------------------
@@ -632,10 +273,6 @@ def _strategy_links(
     return tuple(steps), questioned
 
 
-def _alert_key(alert: Alert) -> tuple[str, str, str]:
-    return alert.indicator, alert.trigger, alert.period
-
-
 # -- the assessment ----------------------------------------------------------------------
 
 
@@ -811,7 +448,7 @@ def _runs(periods: Sequence[str], frequency: Frequency) -> tuple[str, ...]:
 def _alerts(
     study: Study, series: Mapping[str, Series], statuses: Sequence[Alert]
 ) -> tuple[AlertView, ...]:
-    kept = {_alert_key(s): s for s in statuses}
+    kept = {alert_key(s): s for s in statuses}
     views = []
     for firing in fired(study, series):
         indicator = study.indicator(firing.indicator)
@@ -843,23 +480,3 @@ def _alerts(
         reverse=True,
     )
     return tuple(views)
-
-
-def status_document(status: SignalStatus) -> dict[str, Any]:
-    """``status`` as JSON-ready data: texts as {nl, en}, tuples as lists."""
-    document: dict[str, Any] = _plain(asdict(status))
-    return document
-
-
-def _plain(value: Any) -> Any:
-    if isinstance(value, Text):
-        return value.model_dump(exclude_none=True)
-    if isinstance(value, dict):
-        return {str(k): _plain(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_plain(v) for v in value]
-    if isinstance(value, dt.datetime):
-        return value.isoformat()
-    if isinstance(value, float) and not math.isfinite(value):
-        return None
-    return value

@@ -22,7 +22,8 @@ from koers.io.registers import RegisterCounts, apply_to_study, read_registers
 from koers.methods import recommendation
 from koers.model import Language, Study, Text
 from koers.model.strategy import Strategy, Verdict
-from koers.services.signals import DatabaseTarget, FileTarget, Target, signal_status
+from koers.services.signals import signal_status
+from koers.services.targets import DatabaseTarget, FileTarget, Target
 
 __all__ = [
     "CellReview",

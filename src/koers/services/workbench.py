@@ -32,7 +32,7 @@ from koers.methods.cib.succession import Rule
 from koers.model import JUDGEMENT_RANGE, Language, Study, Text
 from koers.model.signals import AlertStatus
 from koers.model.strategy import FIT_RANGE, Decision, PolicyScore, Strategy, Verdict
-from koers.services import signals, studies
+from koers.services import signal_views, signals, studies, targets
 from koers.services import strategy as strategy_service
 from koers.services.chains import ChainReport, chain
 from koers.services.cib import SolvedScenario, scenario_rows
@@ -160,7 +160,7 @@ class Workbench:
     def __init__(self, repository: Repository) -> None:
         self.repository = repository
         self._cache: OrderedDict[tuple[Any, ...], Tableau] = OrderedDict()
-        self._statuses: OrderedDict[tuple[Any, ...], signals.SignalStatus] = OrderedDict()
+        self._statuses: OrderedDict[tuple[Any, ...], signal_views.SignalStatus] = OrderedDict()
         self._lock = threading.Lock()
 
     @classmethod
@@ -247,7 +247,7 @@ class Workbench:
                 return summary.id
         study_id = self.repository.add_study(demo)
         if demo.indicators:
-            target = signals.DatabaseTarget(self.repository, study_id, demo)
+            target = targets.DatabaseTarget(self.repository, study_id, demo)
             signals.import_file(target, studies.demo_observations())
         return study_id
 
@@ -345,7 +345,7 @@ class Workbench:
 
     # Signals ---------------------------------------------------------------------------
 
-    def signal_status(self, study_id: int) -> signals.SignalStatus:
+    def signal_status(self, study_id: int) -> signal_views.SignalStatus:
         """Where the study stands: assessment, reasons, alerts, signposts (cached per change)."""
         stored = self.get(study_id)
         key = ("signals", stored.id, stored.revision, self.repository.signals.revision(study_id))
@@ -361,7 +361,7 @@ class Workbench:
 
     def import_observations(
         self, study_id: int, content: bytes, filename: str, *, skip_bad: bool = False
-    ) -> signals.ImportSummary:
+    ) -> signal_views.ImportSummary:
         """Import an uploaded CSV or .xlsx of observations; all or nothing unless skip_bad."""
         if len(content) > MAX_OBSERVATION_BYTES:
             raise ValidationError(
@@ -394,8 +394,8 @@ class Workbench:
         path = studies.example_observations()
         return path.name, path.read_bytes()
 
-    def _target(self, stored: StoredStudy) -> signals.DatabaseTarget:
-        return signals.DatabaseTarget(self.repository, stored.id, stored.study)
+    def _target(self, stored: StoredStudy) -> targets.DatabaseTarget:
+        return targets.DatabaseTarget(self.repository, stored.id, stored.study)
 
     # Strategy review -------------------------------------------------------------------
     # Thin use cases of issue 6 for the web workbench (koers.web.routes.strategy). Scores and

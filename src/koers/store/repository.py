@@ -22,9 +22,12 @@ from sqlalchemy.orm import selectinload, sessionmaker
 from koers.errors import KoersError, NotFoundError, Problem, ValidationError
 from koers.model import Language, Study, Text
 from koers.model.strategy import Strategy
+from koers.store import audit, guards, mapping, migrate
 from koers.store import engine as engines
-from koers.store import guards, mapping, migrate
+from koers.store.accounts import AccountStore
+from koers.store.audit import AuditLog
 from koers.store.mapping import Document
+from koers.store.rounds import RoundStore
 from koers.store.signals import SignalStore
 from koers.store.tables import DescriptorRow, JudgementRow, ScenarioRow, StudyRow
 
@@ -124,6 +127,21 @@ class Repository:
         """The observations and alert statuses of the studies, in this repository's database."""
         return SignalStore(self._engine)
 
+    @functools.cached_property
+    def accounts(self) -> AccountStore:
+        """The users, their roles, invitations and sessions, in this repository's database."""
+        return AccountStore(self._engine)
+
+    @functools.cached_property
+    def audit(self) -> AuditLog:
+        """The log of every change, in this repository's database (see :mod:`koers.store.audit`)."""
+        return AuditLog(self._engine)
+
+    @functools.cached_property
+    def rounds(self) -> RoundStore:
+        """The workshop rounds and their submissions, in this repository's database."""
+        return RoundStore(self._engine)
+
     def close(self) -> None:
         """Close every connection to the database."""
         self._engine.dispose()
@@ -186,7 +204,7 @@ class Repository:
 
     # -- writing ---------------------------------------------------------------------------
 
-    def add_study(self, study: Study) -> int:
+    def add_study(self, study: Study, *, actor: str | None = None) -> int:
         """Store a whole study (in one transaction) and give its id.
 
         Raises
@@ -199,9 +217,11 @@ class Repository:
             row = mapping.new_study_row(study, _now())
             session.add(row)
             session.flush()
+            changes = audit.document_changes(None, mapping.study_document(row))
+            audit.record(session, actor=actor, study_id=row.id, action="add", changes=changes)
             return row.id
 
-    def delete_study(self, study_id: int) -> None:
+    def delete_study(self, study_id: int, *, actor: str | None = None) -> None:
         """Remove a study with everything in it.
 
         Raises
@@ -210,11 +230,21 @@ class Repository:
             When there is no such study.
         """
         with self._writer.begin() as session:
-            result = session.execute(sa.delete(StudyRow).where(StudyRow.id == study_id))
-            if cast(sa.CursorResult[Any], result).rowcount == 0:
+            row = session.scalars(_study_query(study_id).with_for_update()).one_or_none()
+            if row is None:
                 raise _no_study(study_id)
+            changes = audit.document_changes(mapping.study_document(row), None)
+            session.execute(sa.delete(StudyRow).where(StudyRow.id == study_id))
+            audit.record(session, actor=actor, study_id=study_id, action="delete", changes=changes)
 
-    def update_study(self, study_id: int, changes: Mapping[str, Any], version: int) -> StoredStudy:
+    def update_study(
+        self,
+        study_id: int,
+        changes: Mapping[str, Any],
+        version: int,
+        *,
+        actor: str | None = None,
+    ) -> StoredStudy:
         """Change the study's own fields (title, organisation, horizon, framing, ...).
 
         ``changes`` maps field names to new values in the model's JSON form. Descriptors,
@@ -229,7 +259,7 @@ class Repository:
         koers.errors.ValidationError
             When the changed study breaks a rule of the model; nothing is written.
         """
-        with self._write(study_id) as (row, document):
+        with self._write(study_id, actor) as (row, document):
             for name in mapping.CHILDREN:
                 if name in changes:
                     raise ValidationError(
@@ -249,7 +279,13 @@ class Repository:
             return _stored(row, study)
 
     def update_descriptor(
-        self, study_id: int, key: str, changes: Mapping[str, Any], version: int
+        self,
+        study_id: int,
+        key: str,
+        changes: Mapping[str, Any],
+        version: int,
+        *,
+        actor: str | None = None,
     ) -> StoredStudy:
         """Change a descriptor: its name, description, variants or key.
 
@@ -262,10 +298,16 @@ class Repository:
         koers.errors.ValidationError
             When the changed study breaks a rule of the model; nothing is written.
         """
-        return self._update_child(study_id, "descriptors", key, changes, version)
+        return self._update_child(study_id, "descriptors", key, changes, version, actor)
 
     def update_scenario(
-        self, study_id: int, key: str, changes: Mapping[str, Any], version: int
+        self,
+        study_id: int,
+        key: str,
+        changes: Mapping[str, Any],
+        version: int,
+        *,
+        actor: str | None = None,
     ) -> StoredStudy:
         """Change a scenario: its name, narrative, focus areas, quadrant, key, ...
 
@@ -278,7 +320,7 @@ class Repository:
         koers.errors.ValidationError
             When the changed study breaks a rule of the model; nothing is written.
         """
-        return self._update_child(study_id, "scenarios", key, changes, version)
+        return self._update_child(study_id, "scenarios", key, changes, version, actor)
 
     def set_judgement(
         self,
@@ -289,13 +331,15 @@ class Repository:
         target_variant: str,
         value: int,
         version: int | None,
+        *,
+        actor: str | None = None,
     ) -> StoredStudy:
         """Set the judgement of ``source_variant`` on ``target_variant``; 0 removes it.
 
         One cell of :meth:`set_section`; ``version`` is as there.
         """
         cells = {(source_variant, target_variant): value}
-        return self.set_section(study_id, source, target, cells, version=version)
+        return self.set_section(study_id, source, target, cells, version=version, actor=actor)
 
     def set_judgement_reason(
         self,
@@ -304,12 +348,16 @@ class Repository:
         target: str,
         reason: Text | None,
         version: int | None,
+        *,
+        actor: str | None = None,
     ) -> StoredStudy:
         """Give (or with ``None`` remove) the reason of the judgements of ``source`` on ``target``.
 
         The reason alone, by :meth:`set_section`; ``version`` is as there.
         """
-        return self.set_section(study_id, source, target, {}, reason=reason, version=version)
+        return self.set_section(
+            study_id, source, target, {}, reason=reason, version=version, actor=actor
+        )
 
     def set_section(
         self,
@@ -321,6 +369,7 @@ class Repository:
         reason: Text | Literal["keep"] | None = "keep",
         notes: Mapping[tuple[str, str], Text | None] | None = None,
         version: int | None,
+        actor: str | None = None,
     ) -> StoredStudy:
         """Set judgements of ``source`` on ``target`` and their reasons in one transaction.
 
@@ -357,7 +406,7 @@ class Repository:
             stored_study = self._unless_section(study_id, source, target)
             if stored_study is not None:
                 return stored_study  # no section, and nothing to put in one
-        with self._write(study_id) as (row, document):
+        with self._write(study_id, actor) as (row, document):
             section = _section(row, document, source, target)
             impacts: dict[str, dict[str, Any]] = section.setdefault("impacts", {})
             current: dict[str, Any] = {f"{a}->{b}": impacts.get(a, {}).get(b, 0) for a, b in cells}
@@ -412,20 +461,28 @@ class Repository:
     # -- the transaction of a write --------------------------------------------------------
 
     @contextmanager
-    def _write(self, study_id: int) -> Iterator[tuple[StudyRow, Document]]:
+    def _write(
+        self, study_id: int, actor: str | None = None
+    ) -> Iterator[tuple[StudyRow, Document]]:
         """A write transaction on one study: its row (locked) and its document to change.
 
         The study's row is locked first (``SELECT ... FOR UPDATE`` on PostgreSQL; SQLite's
         ``BEGIN IMMEDIATE`` locks the database), so writes to one study queue and each one
         validates the study as the one before left it. Leaving the block with an error rolls
         everything back.
+
+        Every field the block changed is recorded in the audit log, in the same transaction,
+        as ``actor``'s change (see :func:`koers.store.audit.actor_of`).
         """
         with self._writer.begin() as session:
             row = session.scalars(_study_query(study_id).with_for_update()).one_or_none()
             if row is None:
                 raise _no_study(study_id)
+            before = mapping.study_document(row)
             yield row, mapping.study_document(row)
             row.updated = _now()
+            changes = audit.document_changes(before, mapping.study_document(row))
+            audit.record(session, actor=actor, study_id=study_id, action="edit", changes=changes)
 
     def _update_child(
         self,
@@ -434,9 +491,10 @@ class Repository:
         key: str,
         changes: Mapping[str, Any],
         version: int,
+        actor: str | None,
     ) -> StoredStudy:
         what = f"{field.removesuffix('s')} '{key}'"
-        with self._write(study_id) as (row, document):
+        with self._write(study_id, actor) as (row, document):
             children: list[DescriptorRow] | list[ScenarioRow] = getattr(row, field)
             index = _index(children, key, what, study_id)
             child = children[index]

@@ -24,6 +24,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from koers.errors import NotFoundError, Problem, ValidationError
 from koers.model import Alert, Observation
 from koers.model.periods import FREQUENCIES, Period
+from koers.store import audit
 from koers.store import engine as engines
 from koers.store.tables import AlertStatusRow, ObservationRow, StudyRow
 
@@ -130,8 +131,13 @@ class SignalStore:
 
     # -- writing ---------------------------------------------------------------------------
 
-    def append(self, study_id: int, records: Sequence[Observation]) -> None:
+    def append(
+        self, study_id: int, records: Sequence[Observation], *, actor: str | None = None
+    ) -> None:
         """Add observations to the study's history, all of them in one transaction or none.
+
+        The audit log records the import as ``actor``'s: how many observations, of which
+        indicators, periods and sources (the rows themselves are the history).
 
         Raises
         ------
@@ -165,12 +171,20 @@ class SignalStore:
             _lock_study(connection, study_id, write=True)
             # A list of parameters: one executemany (batched INSERT ... VALUES on PostgreSQL).
             connection.execute(sa.insert(_OBSERVATION_TABLE), rows)
+            audit.record(
+                connection,
+                actor=actor,
+                study_id=study_id,
+                action="import",
+                changes=[audit.Change("observations", None, None, _summary(records))],
+            )
 
-    def set_status(self, study_id: int, alert: Alert) -> None:
+    def set_status(self, study_id: int, alert: Alert, *, actor: str | None = None) -> None:
         """Keep ``alert``'s level, status, time of change and note as the status the team set
         for its (indicator, trigger, period), in place of any status set before.
 
-        ``alert.changed`` is stored as given (``None`` stays ``None``).
+        ``alert.changed`` is stored as given (``None`` stays ``None``). The audit log records
+        the status before and after as ``actor``'s change.
 
         Raises
         ------
@@ -187,6 +201,13 @@ class SignalStore:
             _lock_study(connection, study_id, write=True)
             dialect = postgresql if connection.dialect.name == "postgresql" else sqlite
             table = _ALERT_TABLE
+            key = {name: values[name] for name in ("indicator", "trigger", "period")}
+            before = connection.execute(
+                sa.select(*(table.c[name] for name in _ALERT_COLUMNS)).where(
+                    table.c.study_id == study_id,
+                    *(table.c[name] == value for name, value in key.items()),
+                )
+            ).first()
             statement = dialect.insert(table).values(study_id=study_id, version=1, **values)
             changes = {name: statement.excluded[name] for name in ("level", "status", "changed")}
             statement = statement.on_conflict_do_update(
@@ -194,6 +215,42 @@ class SignalStore:
                 set_={**changes, "note": statement.excluded.note, "version": table.c.version + 1},
             )
             connection.execute(statement)
+            old = None if before is None else _status_document(before._mapping)
+            audit.record(
+                connection,
+                actor=actor,
+                study_id=study_id,
+                action="status",
+                changes=[
+                    audit.Change(
+                        f"alert:{alert.indicator}:{alert.trigger}:{alert.period}",
+                        None,
+                        old,
+                        _status_document(values),
+                    )
+                ],
+            )
+
+
+def _summary(records: Sequence[Observation]) -> dict[str, Any]:
+    """What the audit log keeps of an import: counts and ranges, not the rows."""
+    periods = sorted({record.period for record in records})
+    return {
+        "count": len(records),
+        "indicators": sorted({record.indicator for record in records}),
+        "periods": [periods[0], periods[-1]],
+        "sources": sorted({record.source for record in records}),
+    }
+
+
+def _status_document(values: Any) -> dict[str, Any]:
+    changed = values["changed"]
+    return {
+        "level": values["level"],
+        "status": values["status"],
+        "changed": None if changed is None else changed.isoformat(),
+        "note": values["note"],
+    }
 
 
 def _lock_study(connection: sa.Connection, study_id: int, *, write: bool) -> None:

@@ -19,12 +19,20 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 __all__ = [
     "AlertStatusRow",
+    "AuditRow",
     "Base",
     "DescriptorRow",
+    "InvitationRow",
     "JudgementRow",
+    "LoginAttemptRow",
+    "MembershipRow",
     "ObservationRow",
+    "RoundRow",
     "ScenarioRow",
+    "SessionRow",
     "StudyRow",
+    "SubmissionRow",
+    "UserRow",
     "UtcDateTime",
 ]
 
@@ -211,3 +219,161 @@ class AlertStatusRow(Base):
     changed: Mapped[dt.datetime | None]
     note: Mapped[str | None] = mapped_column(sa.Text())
     version: Mapped[int] = mapped_column(default=1)
+
+
+NAME_LENGTH = 64
+"""The longest user name."""
+
+ROLE_LENGTH = 16
+"""Room for a role's name (``participant``: eleven characters)."""
+
+HASH_LENGTH = 64
+"""A SHA-256 digest in hexadecimal."""
+
+
+class UserRow(Base):
+    """A person who signs in, or the one local user of the desktop-like local mode.
+
+    ``password_hash`` is argon2id's encoded hash (algorithm, parameters, salt and digest in one
+    string); ``None`` means no password: such a user cannot sign in with one (the local user).
+    ``locked_until`` is set by the lock-out after repeated failed sign-ins.
+    """
+
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(sa.String(NAME_LENGTH), unique=True)
+    password_hash: Mapped[str | None] = mapped_column(sa.Text())
+    local: Mapped[bool] = mapped_column(default=False)
+    created: Mapped[dt.datetime]
+    locked_until: Mapped[dt.datetime | None]
+
+
+class MembershipRow(Base):
+    """A person's role in a study: one per (user, study)."""
+
+    __tablename__ = "memberships"
+    __table_args__ = (sa.UniqueConstraint("user_id", "study_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"))
+    study_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("studies.id", ondelete="CASCADE"), index=True
+    )
+    role: Mapped[str] = mapped_column(sa.String(ROLE_LENGTH))
+
+
+class InvitationRow(Base):
+    """A link that gives whoever follows it first a role in a study, until it expires.
+
+    Only the SHA-256 digest of the link's token is kept: the database alone cannot make a
+    working link. ``used`` is the moment it was followed (once; ``None`` while unused).
+    """
+
+    __tablename__ = "invitations"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token_hash: Mapped[str] = mapped_column(sa.String(HASH_LENGTH), unique=True)
+    study_id: Mapped[int] = mapped_column(sa.ForeignKey("studies.id", ondelete="CASCADE"))
+    role: Mapped[str] = mapped_column(sa.String(ROLE_LENGTH))
+    created_by: Mapped[str] = mapped_column(sa.String(NAME_LENGTH))
+    created: Mapped[dt.datetime]
+    expires: Mapped[dt.datetime]
+    used: Mapped[dt.datetime | None]
+    used_by: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+
+
+class SessionRow(Base):
+    """A signed-in browser: the SHA-256 digest of its cookie's token, and how long it holds."""
+
+    __tablename__ = "sessions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token_hash: Mapped[str] = mapped_column(sa.String(HASH_LENGTH), unique=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    created: Mapped[dt.datetime]
+    expires: Mapped[dt.datetime]
+    last_seen: Mapped[dt.datetime]
+
+
+class LoginAttemptRow(Base):
+    """One attempt to sign in under a name (which need not exist), and whether it succeeded."""
+
+    __tablename__ = "login_attempts"
+    __table_args__ = (sa.Index("ix_login_attempts_name_moment", "name", "moment"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(sa.String(NAME_LENGTH))
+    moment: Mapped[dt.datetime]
+    succeeded: Mapped[bool]
+
+
+class AuditRow(Base):
+    """One change: who made it, when, in which study, to which object and field, from what to what.
+
+    ``object`` names the object as :class:`koers.store.repository.StoredStudy` versions do
+    (``study``, ``descriptor:<key>``, ...) or ``observations``, ``alert:<indicator>:<trigger>:
+    <period>``, ``user:<name>``, ``membership:<name>``, ``invitation``. ``field`` is the
+    changed field (``None`` for the object as a whole); ``old`` and ``new`` its JSON values
+    (``None`` when it did not exist before or after). ``study_id`` has no foreign key: the log
+    of a deleted study stays.
+    """
+
+    __tablename__ = "audit_log"
+    __table_args__ = (sa.Index("ix_audit_log_study_id_moment", "study_id", "moment", "id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    moment: Mapped[dt.datetime]
+    actor: Mapped[str] = mapped_column(sa.String(NAME_LENGTH))
+    study_id: Mapped[int | None]
+    action: Mapped[str] = mapped_column(sa.String(32))
+    object: Mapped[str] = mapped_column(sa.String(256))
+    field: Mapped[str | None] = mapped_column(sa.String(NAME_LENGTH))
+    old: Mapped[Any] = mapped_column(sa.JSON(), nullable=True)
+    new: Mapped[Any] = mapped_column(sa.JSON(), nullable=True)
+
+
+class RoundRow(Base):
+    """A workshop round on a study: what kind of items it asks, where it stands, and when.
+
+    ``data`` holds the item keys (in the round's order), the title and tolerance, and, once
+    the round is applied, the record of it (by whom, how many participants, the values
+    written). ``previous_id`` links a Delphi round to the round it repeats.
+    """
+
+    __tablename__ = "rounds"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    study_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("studies.id", ondelete="CASCADE"), index=True
+    )
+    previous_id: Mapped[int | None] = mapped_column(sa.ForeignKey("rounds.id", ondelete="SET NULL"))
+    number: Mapped[int]
+    kind: Mapped[str] = mapped_column(sa.String(16))
+    state: Mapped[str] = mapped_column(sa.String(16))
+    rule: Mapped[str] = mapped_column(sa.String(8))
+    facilitator: Mapped[str] = mapped_column(sa.String(64))
+    created: Mapped[dt.datetime]
+    closed: Mapped[dt.datetime | None]
+    applied: Mapped[dt.datetime | None]
+    version: Mapped[int] = mapped_column(default=1)
+    data: Mapped[dict[str, Any]]
+
+
+class SubmissionRow(Base):
+    """A participant's current value for one item of a round.
+
+    One row per (round, participant, item): a participant who submits again replaces the
+    row (an upsert), so many people submitting at once can neither lose nor double a value.
+    """
+
+    __tablename__ = "submissions"
+    __table_args__ = (sa.UniqueConstraint("round_id", "participant", "item"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    round_id: Mapped[int] = mapped_column(sa.ForeignKey("rounds.id", ondelete="CASCADE"))
+    participant: Mapped[str] = mapped_column(sa.String(64))
+    item: Mapped[str] = mapped_column(sa.String(4 * KEY_LENGTH + 3))
+    value: Mapped[float] = mapped_column(sa.Double())
+    reason: Mapped[str | None] = mapped_column(sa.Text())
+    submitted: Mapped[dt.datetime]

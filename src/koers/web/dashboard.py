@@ -13,7 +13,7 @@ from typing_extensions import TypedDict
 
 from koers.errors import Problem
 from koers.model import Study, Text
-from koers.services.signals import (
+from koers.services.signal_views import (
     AlertView,
     ImportSummary,
     IndicatorStatus,

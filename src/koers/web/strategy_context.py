@@ -16,7 +16,7 @@ from typing_extensions import TypedDict
 from koers.methods.pathways import next_actions
 from koers.model import Text
 from koers.model.strategy import Strategy
-from koers.services.signals import IndicatorStatus, SignalStatus
+from koers.services.signal_views import IndicatorStatus, SignalStatus
 from koers.services.strategy import PolicyReview, StrategyReview
 from koers.services.workbench import StoredStudy
 from koers.web.context import _heading

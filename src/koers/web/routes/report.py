@@ -10,7 +10,7 @@ from fastapi.responses import Response
 
 from koers.model import Language
 from koers.services.report import ReportOptions, build_report
-from koers.services.signals import DatabaseTarget
+from koers.services.targets import DatabaseTarget
 from koers.web.rendering import language_of
 from koers.web.routes import CurrentWorkbench, StudyId
 

@@ -148,3 +148,11 @@
     });
   });
 }());
+
+// --- Chain reactions (issue 7) ------------------------------------------------------------------
+// A chosen shock is marked beside its select, so the form shows at a glance what is forced.
+document.querySelectorAll("select[data-shock]").forEach((select) => {
+  const mark = () => select.classList.toggle("shocked", select.value !== "");
+  select.addEventListener("change", mark);
+  mark();
+});
