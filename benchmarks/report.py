@@ -13,7 +13,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from koers.services import signals
+from koers.services import signals, targets
 from koers.services.report import ReportOptions, build_report
 from koers.services.studies import DEMO_MUNICIPALITY, create_study, demo_observations, new_study
 
@@ -29,7 +29,7 @@ def main() -> None:
         )
         path = Path(folder) / "demo.yaml"
         create_study(study, path)
-        target = signals.FileTarget(path, study)
+        target = targets.FileTarget(path, study)
         signals.import_file(target, demo_observations(), now=dt.datetime.now(dt.UTC))
         print(f"{'format':<6} {'lang':<4} {'cold s':>8} {'warm s':>8} {'bytes':>10}")
         for format in ("pdf", "html"):
@@ -43,7 +43,7 @@ def main() -> None:
         print(f"target: under {TARGET_SECONDS:.0f} s per report")
 
 
-def _timed(target: signals.FileTarget, format: str, options: ReportOptions) -> float:
+def _timed(target: targets.FileTarget, format: str, options: ReportOptions) -> float:
     start = time.perf_counter()
     build_report(target, format, options)  # type: ignore[arg-type]
     return time.perf_counter() - start
