@@ -21,6 +21,7 @@ BENCHMARKS = Path(__file__).parents[1] / "benchmarks"
         ("signals.py", ["--budget", "2"], "floor: kernel under 2 s"),
         ("crossimpact.py", ["--quick"], "floor 1,000,000 runs/s"),
         ("report.py", [], "target: under 10 s per report"),
+        ("workshop.py", ["--participants", "5"], "floor:"),
     ],
 )
 def test_the_benchmark_runs(script: str, args: list[str], says: str) -> None:

@@ -102,7 +102,7 @@ def build_app(database_url: str) -> Any:
         from koers.web.app import Settings, create_app
     except ImportError as err:
         require(f"the web app cannot be imported: {err}")
-    return create_app(Settings(database=database_url))
+    return create_app(Settings(database=database_url, local=True))
 
 
 @pytest.fixture(scope="module")

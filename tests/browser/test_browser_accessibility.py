@@ -139,8 +139,38 @@ def _conflict(page: Page, study: dict[str, Any]) -> None:
     page.wait_for_load_state()
 
 
+def _rounds(page: Page, study: dict[str, Any]) -> None:
+    page.goto(f"/studies/{study['id']}/rounds")
+
+
+def _round_results(page: Page, study: dict[str, Any]) -> None:
+    """A round opened through the form, one value given, the facilitator's results."""
+    _rounds(page, study)
+    page.locator("input[name='selection:judgements'][value='duur:financien']").check()
+    page.locator("form.round-open button[type=submit]").click()
+    expect(page).to_have_url(re.compile(r"/rounds/\d+$"))
+    here = page.url
+    page.goto(here + "/submit")
+    page.locator("select[name='value:duur:korter:financien:krap']").select_option("2")
+    page.locator("form.round-form button[type=submit]").click()
+    expect(page.locator(".import-summary")).to_be_visible()
+    page.goto(here)
+
+
+def _round_group_view(page: Page, study: dict[str, Any]) -> None:
+    """A second round's participant form, with the group's view of the first."""
+    _round_results(page, study)
+    first = page.url
+    page.locator(".round-actions form button[type=submit]").first.click()
+    page.locator("form.second-round button[type=submit]").click()
+    expect(page).not_to_have_url(first)
+    page.goto(page.url + "/submit")
+
+
 PAGES: dict[str, Callable[[Page, dict[str, Any]], None]] = {
     "studies": _studies,
+    "members": _study_link("members"),  # issue 9; /login: test_browser_auth.py (server mode)
+    "audit": _study_link("audit"),
     "overview": _overview,
     "scenario": _scenario,
     "scenario-editing": _scenario_editing,
@@ -163,6 +193,9 @@ PAGES: dict[str, Callable[[Page, dict[str, Any]], None]] = {
     "strategy-initiatives": _strategy_page("initiatives"),
     "conflict": _conflict,
     "not-found": _not_found,
+    "rounds": _rounds,
+    "round-results": _round_results,
+    "round-group-view": _round_group_view,
 }
 
 

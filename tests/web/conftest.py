@@ -21,7 +21,7 @@ TEMPLATE = "corona-lokale-besturen"
 @pytest.fixture
 def client(database_url: str) -> Iterator[TestClient]:
     """An HTTP client of a workbench over a fresh database (SQLite and PostgreSQL)."""
-    app = create_app(Settings(database=database_url, language="nl"))
+    app = create_app(Settings(database=database_url, language="nl", local=True))
     with TestClient(app, follow_redirects=False) as test_client:
         yield test_client
 

@@ -17,7 +17,7 @@ SHAPE = {"status", "message", "problems"}
 @pytest.fixture
 def failing(database_url: str) -> Iterator[TestClient]:
     """A workbench with two routes that fail the way a bug would."""
-    app: FastAPI = create_app(Settings(database=database_url))
+    app: FastAPI = create_app(Settings(database=database_url, local=True))
 
     @app.get("/boom")
     def boom() -> None:

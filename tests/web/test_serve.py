@@ -30,7 +30,9 @@ def test_serve_serves_the_workbench_over_the_database(
     served: dict[str, Any], tmp_path: Path
 ) -> None:
     database = tmp_path / "k.db"
-    result = CliRunner().invoke(cli_app, ["serve", "--db", str(database), "--port", "8123"])
+    result = CliRunner().invoke(
+        cli_app, ["serve", "--local", "--db", str(database), "--port", "8123"]
+    )
     assert result.exit_code == 0, result.output
     assert "http://127.0.0.1:8123/studies" in result.stdout
     assert served["host"] == "127.0.0.1" and served["port"] == 8123

@@ -136,11 +136,75 @@ Port = Annotated[int, typer.Option(min=1, max=65535, help="The port to listen on
 
 
 @app.command()
-def serve(db: Database = None, host: Host = "127.0.0.1", port: Port = 8000) -> None:
-    """Serve the web workbench (pages and JSON API) until Ctrl+C."""
+def serve(
+    db: Database = None,
+    host: Host = "127.0.0.1",
+    port: Port = 8000,
+    local: Annotated[
+        bool,
+        typer.Option(
+            "--local",
+            help="Local mode: on 127.0.0.1 only, no sign-in; you own every study.",
+        ),
+    ] = False,
+    secret_key_file: Annotated[
+        Path | None,
+        typer.Option(
+            help="File with the secret key that signs the forms (or env KOERS_SECRET_KEY).",
+            exists=True,
+            dir_okay=False,
+            readable=True,
+        ),
+    ] = None,
+) -> None:
+    """Serve the web workbench (pages and JSON API) until Ctrl+C.
+
+    Everyone signs in, unless --local. On another address than 127.0.0.1 a secret key is
+    required, and TLS (a reverse proxy) must be in front.
+    """
     from koers.services import workbench  # the database layer loads only when needed
 
-    _serve(workbench.database_url(db), host, port, "/studies")
+    secret = _secret_key(secret_key_file)
+    if local and not _loopback(host):
+        raise typer.BadParameter(
+            f"the local mode serves 127.0.0.1 only, not {host}; leave out --host or --local",
+            param_hint="--host",
+        )
+    if not local and not _loopback(host):
+        if secret is None:
+            raise typer.BadParameter(
+                f"serving on {host} needs a secret key: set KOERS_SECRET_KEY or pass "
+                "--secret-key-file (a file with at least 32 random characters)",
+                param_hint="--host",
+            )
+        _console().print(
+            "Warning: Koers speaks plain HTTP. Put a reverse proxy with TLS (HTTPS) in front "
+            "of it; the session cookie is sent over HTTPS only."
+        )
+    _serve(workbench.database_url(db), host, port, "/studies", local=local, secret=secret)
+
+
+def _loopback(host: str) -> bool:
+    """Whether ``host`` is this computer only (127.0.0.1, ::1, localhost)."""
+    return host in ("127.0.0.1", "::1", "localhost") or host.startswith("127.")
+
+
+def _secret_key(path: Path | None) -> str | None:
+    """The secret key from ``path``, else from KOERS_SECRET_KEY; ``None`` if neither."""
+    import os
+
+    text = (
+        path.read_text(encoding="utf-8").strip()
+        if path
+        else os.environ.get("KOERS_SECRET_KEY", "").strip()
+    )
+    if text and len(text) < 32:
+        raise typer.BadParameter(
+            f"the secret key has {len(text)} characters; use at least 32 random ones "
+            "(for example: python -c 'import secrets; print(secrets.token_urlsafe(32))')",
+            param_hint="--secret-key-file",
+        )
+    return text or None
 
 
 @app.command()
@@ -153,7 +217,10 @@ def demo(
     port: Port = 8000,
     serve: Annotated[bool, typer.Option(help="Serve the workbench after.")] = True,
 ) -> None:
-    """Put the demo study in the database (once) and serve it in the web workbench."""
+    """Put the demo study in the database (once) and serve it in the web workbench.
+
+    Always in the local mode: on 127.0.0.1 only, no sign-in.
+    """
     from koers.services import workbench
 
     path, study = studies.demo_study(folder)
@@ -163,13 +230,24 @@ def demo(
     names = ", ".join(scenario.name.get(study.language) for scenario in study.scenarios)
     _console().print(f"Demo study: {study.title.get(study.language)} ({names})\nFile: {path}")
     if serve:
-        _serve(url, host, port, f"/studies/{study_id}")
+        if not _loopback(host):
+            raise typer.BadParameter(
+                f"the demo serves 127.0.0.1 only, not {host}", param_hint="--host"
+            )
+        _serve(url, host, port, f"/studies/{study_id}", local=True, secret=None)
 
 
-def _serve(database: str, host: str, port: int, page: str) -> None:
+def _serve(
+    database: str, host: str, port: int, page: str, *, local: bool, secret: str | None
+) -> None:
     from koers.web import Settings, create_app, serve
 
-    app = create_app(Settings(database=database))  # a database it cannot open stops here
+    settings = Settings(
+        database=database,
+        local=local,
+        secret_key=secret,
+    )
+    app = create_app(settings)  # a database it cannot open stops here
     _console().print(f"Koers workbench: http://{host}:{port}{page} (Ctrl+C stops)")
     serve(app, host=host, port=port)
 

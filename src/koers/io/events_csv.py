@@ -32,6 +32,7 @@ import pydantic
 from koers.errors import FormatError, Problem, ValidationError
 from koers.io import csv_text
 from koers.io.atomic import write_atomic
+from koers.io.register_cells import FORMULA_STARTS, unescape
 from koers.model.event_rules import event_list_problems
 from koers.model.events import EVENT_IMPACT_RANGE, Event, EventImpact
 from koers.model.problems import suggest
@@ -198,13 +199,23 @@ def write_events_csv(
             [
                 event.key,
                 repr(event.probability),
-                event.name.get("en"),
+                _guarded(event.name.get("en")),
                 event.start.isoformat() if event.start else "",
                 event.end.isoformat() if event.end else "",
                 *(_signed(strengths.get((event.key, key))) for key in keys),
             ]
         )
     write_atomic(Path(path), buffer.getvalue().encode("utf-8"))
+
+
+def _guarded(text: str) -> str:
+    """``text`` with a leading apostrophe when a spreadsheet could take it for a formula
+    (OWASP, "CSV Injection"); the reader removes it again (:func:`unescape`).
+
+    >>> _guarded("=HYPERLINK(1)"), _guarded("'t Hooft"), _guarded("Brand")
+    ("'=HYPERLINK(1)", "''t Hooft", 'Brand')
+    """
+    return "'" + text if text.startswith((*FORMULA_STARTS, "'")) else text
 
 
 def _signed(strength: int | None) -> str:
@@ -225,7 +236,7 @@ def _event(
             dates[field] = _date(
                 cells[fields[field] - 1].strip(), (name, line, fields[field]), problems
             )
-    label = cells[fields["name"] - 1].strip() if "name" in fields else ""
+    label = unescape(cells[fields["name"] - 1].strip()) if "name" in fields else ""
     if len(problems) > before or probability is None:
         return None
     try:

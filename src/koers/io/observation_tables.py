@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from koers.errors import FormatError
+from koers.io.safe_zip import check_archive
 
 __all__ = ["RawTable", "column_letter", "read_table", "read_workbook"]
 
@@ -217,6 +218,7 @@ def _workbook_rows(path: Path, choose: Callable[[list[Any]], list[Any]]) -> list
         import openpyxl  # lazily: only workbooks need it
     except ImportError as err:  # pragma: no cover - a dependency of Koers
         raise FormatError("reading .xlsx files needs openpyxl: pip install openpyxl", path) from err
+    check_archive(path)  # a zip bomb or a member named outside the file is refused unopened
     try:
         workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except OSError as err:

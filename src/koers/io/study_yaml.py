@@ -119,7 +119,13 @@ class _Constructor(RoundTripConstructor):
     """Leaves dates as text, so a wrong date is reported by the model, with its place."""
 
 
-_Constructor.add_constructor("tag:yaml.org,2002:timestamp", RoundTripConstructor.construct_yaml_str)
+def _plain_text(constructor: RoundTripConstructor, node: Any) -> Any:
+    """A scalar as text, also when tagged ``!!str`` (ruamel would keep the tag around it)."""
+    return constructor.construct_scalar(node)
+
+
+_Constructor.add_constructor("tag:yaml.org,2002:timestamp", _plain_text)
+_Constructor.add_constructor("tag:yaml.org,2002:str", _plain_text)
 
 
 def _yaml() -> YAML:
@@ -128,11 +134,83 @@ def _yaml() -> YAML:
     yaml.allow_duplicate_keys = False
     yaml.width = 88
     yaml.indent(mapping=2, sequence=4, offset=2)
+    yaml.representer.ignore_aliases = lambda data: True  # the reader refuses aliases
     return yaml
+
+
+MAX_DEPTH = 50
+"""How deep mappings and lists may nest; a study file needs fewer than ten levels."""
+
+PLAIN_TAGS = frozenset(
+    {"!"}
+    | {f"tag:yaml.org,2002:{kind}" for kind in ("str", "int", "float", "bool", "null")}
+    | {"tag:yaml.org,2002:map", "tag:yaml.org,2002:seq", "tag:yaml.org,2002:timestamp"}
+)
+"""The explicit tags a study file may carry: YAML's plain types (``!!str 007``), no others."""
+
+_MAX_REPORTED = 20
+
+
+def _hostile_problems(text: str, name: str) -> list[Problem]:
+    """What a study file must not hold, found from the parser's events before anything is
+    built: aliases (``*name``: repeated, they make a "billion laughs" bomb, where a few lines
+    stand for billions of values), tags other than YAML's plain types (``!!python/object``,
+    ``!custom``: a YAML loader may build objects from them), and nesting deeper than
+    :data:`MAX_DEPTH` (which exhausts a recursive reader). Koers never writes any of these.
+    """
+    found: list[Problem] = []
+    depth = 0
+    for event in _yaml().parse(text):
+        kind = type(event).__name__
+        line, column = event.start_mark.line + 1, event.start_mark.column + 1
+        if kind == "AliasEvent":
+            found.append(
+                Problem(
+                    f"the alias '*{event.anchor}' repeats a value marked elsewhere with "
+                    f"'&{event.anchor}'; a study file may not use anchors and aliases: write "
+                    "the value out in full",
+                    name,
+                    line,
+                    column,
+                )
+            )
+        tag = getattr(event, "tag", None)
+        if tag is not None and str(tag) not in PLAIN_TAGS:
+            shown = str(tag).replace("tag:yaml.org,2002:", "!!")[:80]
+            found.append(
+                Problem(
+                    f"the tag '{shown}' is not allowed in a study file; only plain text, "
+                    "numbers, lists and mappings are: remove the tag",
+                    name,
+                    line,
+                    column,
+                )
+            )
+        if kind in ("MappingStartEvent", "SequenceStartEvent"):
+            depth += 1
+            if depth > MAX_DEPTH:
+                found.append(
+                    Problem(
+                        f"the lists and mappings nest more than {MAX_DEPTH} levels deep; a "
+                        "study file needs far fewer: check the brackets and indentation",
+                        name,
+                        line,
+                        column,
+                    )
+                )
+                break
+        elif kind in ("MappingEndEvent", "SequenceEndEvent"):
+            depth -= 1
+        if len(found) > _MAX_REPORTED:
+            break
+    return found[:_MAX_REPORTED]
 
 
 def _parse(text: str, name: str) -> Any:
     try:
+        hostile = _hostile_problems(text, name)
+        if hostile:
+            raise ValidationError(hostile)
         return _yaml().load(text)
     except MarkedYAMLError as err:
         mark = err.problem_mark or err.context_mark

@@ -35,7 +35,7 @@ Okabe, M., & Ito, K. (2008). *Color Universal Design*, https://jfly.uni-koeln.de
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from html import escape
 
@@ -250,13 +250,16 @@ def heat_map(
     *,
     title: str | None = None,
     ident: str | None = None,
+    words: Mapping[int, str] | None = None,
 ) -> str:
     """Policies by scenarios, each cell coloured and numbered by its combined score.
 
     ``cells[i][j]`` is policy ``i`` in scenario ``j``. A judged cell shows its score (one
     decimal, signed) in bold, and, when participants differ, their range as ``low … high``
     and as a bar on a small -2..+2 scale along the cell's foot. An unjudged cell is white
-    with a dash. A legend under the map names the five points of the scale.
+    with a dash. A legend under the map names the five points of the scale: the words of
+    :data:`SCALE_WORDS`, or ``words`` (already translated) for another scale drawn on the
+    same colours (a workshop round's cross-impact judgements: hinders ... promotes).
 
     Raises ``ValueError`` when ``cells`` is not ``len(policies)`` rows of
     ``len(scenarios)`` cells.
@@ -279,13 +282,15 @@ def heat_map(
     for row, boxes in zip(cells, layout.cells, strict=True):
         for cell, cell_box in zip(row, boxes, strict=True):
             parts += _heat_cell(cell, cell_box, lang)
-    parts += _heat_legend(layout, lang)
-    words = [
+    parts += _heat_legend(layout, lang, words)
+    said_words = [
         _(
             "%(policies)s policies in %(scenarios)s scenarios, scored from -2 (harmful) to +2 "
             "(strong)."
         )
         % {"policies": len(policies), "scenarios": len(scenarios)}
+        if words is None
+        else f"-2 {words[-2]} … +2 {words[2]}."
     ]
     for name, row in zip(policies, cells, strict=True):
         said = []
@@ -297,8 +302,8 @@ def heat_map(
             if cell.low is not None and cell.high is not None and cell.low != cell.high:
                 text += " (" + _range_words(cell.low, cell.high, lang) + ")"
             said.append(text)
-        words.append(f"{name}: {'; '.join(said)}.")
-    return draw.svg(ident, layout.width, layout.height, title, " ".join(words), parts)
+        said_words.append(f"{name}: {'; '.join(said)}.")
+    return draw.svg(ident, layout.width, layout.height, title, " ".join(said_words), parts)
 
 
 def _range_words(low: float, high: float, lang: str) -> str:
@@ -351,7 +356,9 @@ def _coloured_text(
     )
 
 
-def _heat_legend(layout: HeatLayout, lang: str) -> list[str]:
+def _heat_legend(
+    layout: HeatLayout, lang: str, words: Mapping[int, str] | None = None
+) -> list[str]:
     """Five swatches, -2 to +2, each with its number and word."""
     _ = translator(lang)
     swatch = 72.0
@@ -368,7 +375,13 @@ def _heat_legend(layout: HeatLayout, lang: str) -> list[str]:
         number = f"+{score}" if score > 0 else str(score)
         parts.append(_coloured_text(x + swatch / 2, top + 14, number, 11, text_colour(fill), True))
         parts.append(
-            draw.text(x + swatch / 2, top + 36, _(SCALE_WORDS[score]), size=11, anchor="middle")
+            draw.text(
+                x + swatch / 2,
+                top + 36,
+                words[score] if words is not None else _(SCALE_WORDS[score]),
+                size=11,
+                anchor="middle",
+            )
         )
     return parts
 

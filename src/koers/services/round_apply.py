@@ -95,16 +95,16 @@ def _judgements(
     if not cells:
         return
     _check(_changed_document(study, cells, notes))
-    for (source, target), changed in cells.items():
-        repository.set_section(
-            round_.study,
-            source,
-            target,
-            changed,
-            notes=notes.get((source, target)),
-            version=stored.versions.get(f"judgements:{source}:{target}"),
-            actor=record.by,
-        )
+    repository.set_sections(  # every section in one transaction: all of it or nothing
+        round_.study,
+        cells,
+        notes=notes,
+        versions={
+            (source, target): stored.versions.get(f"judgements:{source}:{target}")
+            for source, target in cells
+        },
+        actor=record.by,
+    )
 
 
 def _changed_document(

@@ -218,7 +218,7 @@ class Rounds:
     def apply(self, round_id: int, *, by: str) -> Round:
         """Make the closed round's aggregate the study's value, and record that in the round.
 
-        Judgements are written section by section (:meth:`Repository.set_section`; a strong
+        Judgements are written in one transaction (:meth:`Repository.set_sections`; a strong
         group judgement without a reason gets a note naming the round and the participants'
         reasons), policy scores as the participant ``group/<round id>``, thresholds as the
         triggers' bounds (:meth:`Repository.update_study`). Items nobody answered keep their
@@ -381,7 +381,7 @@ class Rounds:
         if problems:
             raise ValidationError(problems)
         self.repository.rounds.submit(round_id, name, entries, at=self._now())
-        return [s for s in self.repository.rounds.submissions(round_id) if s.participant == name]
+        return self.repository.rounds.submissions(round_id, participant=name)
 
     def group_view(self, round_id: int, participant: str) -> GroupView:
         """What ``participant`` sees in a Delphi round: per item, the group's aggregate,

@@ -18,6 +18,7 @@ import httpx
 
 from koers.connectors import cbs, municipalities
 from koers.errors import NotFoundError, Problem, ValidationError
+from koers.io import upload_names
 from koers.io.observations import read_observations, write_skipped_report
 from koers.io.signal_export import write_signal_workbook
 from koers.methods.pathways import next_actions, signalled_assumptions
@@ -106,13 +107,13 @@ def import_upload(
     target: Target, content: bytes, filename: str, *, skip_bad: bool = False
 ) -> ImportSummary:
     """Import an uploaded file's ``content``; problems name the upload's own ``filename``."""
-    name = Path(filename.replace("\\", "/")).name or "upload.csv"
+    name = upload_names.base_name(filename, "upload.csv")  # for messages, never a path
     if Path(name).suffix.lower() not in UPLOAD_SUFFIXES:
         raise ValidationError(
             [Problem(f"'{name}' is neither a CSV nor an Excel (.xlsx) file; export it as one")]
         )
     with tempfile.TemporaryDirectory(prefix="koers-upload-") as folder:
-        path = Path(folder) / name
+        path = Path(folder) / upload_names.disk_name(name)
         path.write_bytes(content)
         try:
             return import_file(target, path, skip_bad=skip_bad)

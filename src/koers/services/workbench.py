@@ -23,13 +23,14 @@ from typing import Any, Literal
 import pydantic
 
 from koers.errors import ConflictError, NotFoundError, Problem, ValidationError
-from koers.io import study_yaml
+from koers.io import study_yaml, upload_names
 from koers.methods.cib.chains import Hold
 from koers.methods.cib.from_study import study_matrix
 from koers.methods.cib.scores import evaluate
 from koers.methods.cib.solve import solve
 from koers.methods.cib.succession import Rule
 from koers.model import JUDGEMENT_RANGE, Language, Study, Text
+from koers.model.rounds import Round
 from koers.model.signals import AlertStatus
 from koers.model.strategy import FIT_RANGE, Decision, PolicyScore, Strategy, Verdict
 from koers.services import signal_views, signals, studies, targets
@@ -38,6 +39,7 @@ from koers.services.chains import ChainReport, chain
 from koers.services.cib import SolvedScenario, scenario_rows
 from koers.services.events import EventSet, SimulationRun, simulate_events
 from koers.services.micmac import MicmacReport, micmac_study
+from koers.services.rounds import Rounds
 from koers.store.repository import Repository, StoredStudy, StudySummary
 
 __all__ = [
@@ -207,6 +209,7 @@ class Workbench:
 
     def import_yaml(self, text: str | bytes, name: str = "<upload>") -> int:
         """Import a study from YAML text; every problem is reported with line and column."""
+        name = upload_names.base_name(name, "<upload>")
         if len(text) > MAX_YAML_BYTES:
             raise ValidationError(
                 [Problem(f"the file is larger than {MAX_YAML_BYTES // 1_000_000} MB", name)]
@@ -420,7 +423,7 @@ class Workbench:
     ) -> strategy_service.StrategyImport:
         """Merge an uploaded register file (.xlsx or CSV) into the study's strategy; all or
         nothing, every problem with its row and column, named after the upload."""
-        name = Path(filename.replace("\\", "/")).name or "upload.xlsx"
+        name = upload_names.base_name(filename, "upload.xlsx")  # for messages, never a path
         if len(content) > MAX_OBSERVATION_BYTES:
             limit = MAX_OBSERVATION_BYTES // 1_000_000
             raise ValidationError([Problem(f"the file is larger than {limit} MB", name)])
@@ -430,7 +433,7 @@ class Workbench:
             )
         target = self._target(self.get(study_id))
         with tempfile.TemporaryDirectory(prefix="koers-upload-") as folder:
-            path = Path(folder) / name
+            path = Path(folder) / upload_names.disk_name(name)
             path.write_bytes(content)
             try:
                 return strategy_service.import_registers(target, path)
@@ -740,6 +743,29 @@ class Workbench:
         return value
 
     # End of the structure section ------------------------------------------------------
+
+    # Workshop rounds -------------------------------------------------------------------
+    # Thin use cases of issue 9 for the web workbench (koers.web.routes.rounds); the rules
+    # live in koers.services.rounds.
+
+    @property
+    def workshop(self) -> Rounds:
+        """The workshop rounds of the studies (:class:`koers.services.rounds.Rounds`)."""
+        return Rounds(self.repository)
+
+    def study_rounds(self, study_id: int) -> list[Round]:
+        """The rounds of study ``study_id``, the oldest first (a ``NotFoundError`` without it)."""
+        self.repository.get_study(study_id)
+        return self.workshop.rounds(study_id)
+
+    def study_round(self, study_id: int, round_id: int) -> Round:
+        """Round ``round_id`` of study ``study_id``; a ``NotFoundError`` when it is another's."""
+        found = self.workshop.get(round_id)
+        if found.study != study_id:
+            raise NotFoundError(f"study {study_id} has no round {round_id}")
+        return found
+
+    # End of the workshop rounds section ------------------------------------------------
 
 
 def _demo() -> Study:

@@ -449,6 +449,81 @@ class Repository:
                     stored_notes.setdefault(source_variant, {})[target_variant] = text
             return self._save_section(row, document, source, target)
 
+    def set_sections(
+        self,
+        study_id: int,
+        cells: Mapping[tuple[str, str], Mapping[tuple[str, str], int]],
+        *,
+        notes: Mapping[tuple[str, str], Mapping[tuple[str, str], Text | None]] | None = None,
+        versions: Mapping[tuple[str, str], int | None],
+        actor: str | None = None,
+    ) -> StoredStudy:
+        """Set judgements (and notes) of several sections in one transaction.
+
+        ``cells`` maps each section (source, target) to its changed cells, as
+        :meth:`set_section` takes them (0 removes a judgement); ``notes`` likewise maps
+        sections to notes (``None`` removes one); ``versions`` maps each section to the
+        version the writer read (``None``: the section does not exist yet). The study is
+        checked once, with every section changed; all of it is written, or nothing (a
+        workshop round's aggregate, applied at once).
+
+        Raises
+        ------
+        koers.errors.NotFoundError
+            When there is no such study.
+        koers.errors.ConflictError
+            When a section's version is not the stored one (the first such section).
+        koers.errors.ValidationError
+            When the changed study breaks a rule of the model; nothing is written.
+        """
+        notes = notes or {}
+        with self._write(study_id, actor) as (row, document):
+            for (source, target), changed in cells.items():
+                section = _section(row, document, source, target)
+                impacts: dict[str, dict[str, Any]] = section.setdefault("impacts", {})
+                guards.check_version(
+                    f"the judgements of '{source}' on '{target}'",
+                    _version_of(row, source, target),
+                    versions.get((source, target)),
+                    current={f"{a}->{b}": impacts.get(a, {}).get(b, 0) for a, b in changed},
+                    attempted={f"{a}->{b}": value for (a, b), value in changed.items()},
+                )
+                for (source_variant, target_variant), value in changed.items():
+                    if value == 0:
+                        row_cells = impacts.get(source_variant, {})
+                        row_cells.pop(target_variant, None)
+                        if not row_cells:
+                            impacts.pop(source_variant, None)
+                    else:
+                        impacts.setdefault(source_variant, {})[target_variant] = value
+                stored_notes: dict[str, dict[str, Any]] = section.setdefault("notes", {})
+                for (source_variant, target_variant), text in notes.get(
+                    (source, target), {}
+                ).items():
+                    if text is None:
+                        row_notes = stored_notes.get(source_variant, {})
+                        row_notes.pop(target_variant, None)
+                        if not row_notes:
+                            stored_notes.pop(source_variant, None)
+                    else:
+                        stored_notes.setdefault(source_variant, {})[target_variant] = (
+                            text.model_dump(mode="json")
+                        )
+            study = guards.validated(document)
+            position = max((child.position for child in row.judgements), default=-1) + 1
+            for index, section_model in enumerate(study.judgements):
+                pair = (section_model.source, section_model.target)
+                if pair not in cells:
+                    continue
+                child = _section_row(row, *pair)
+                if child is not None:
+                    mapping.fill_judgement_row(child, study.judgements[index])
+                    child.version += 1
+                else:
+                    row.judgements.append(mapping.judgement_row(section_model, position=position))
+                    position += 1
+            return _stored(row, study)
+
     def _unless_section(self, study_id: int, source: str, target: str) -> StoredStudy | None:
         """The stored study when it has no section (source, target); ``None`` when it has.
 

@@ -105,9 +105,9 @@ class RoundStore:
             rows = connection.execute(query).mappings().all()
         return [_round(row) for row in rows]
 
-    def submissions(self, round_id: int) -> list[Submission]:
+    def submissions(self, round_id: int, *, participant: str | None = None) -> list[Submission]:
         """Every participant's current value for every item of the round, by participant and
-        then in the order of the round's items.
+        then in the order of the round's items; with ``participant``, only theirs.
 
         Raises
         ------
@@ -126,6 +126,8 @@ class RoundStore:
             .where(table.c.round_id == round_id)
             .order_by(table.c.participant, table.c.id)
         )
+        if participant is not None:
+            query = query.where(table.c.participant == participant)
         with self._engine.connect() as connection:
             found = connection.execute(_select().where(_ROUNDS.c.id == round_id)).mappings().first()
             if found is None:

@@ -2,37 +2,28 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Awaitable, Callable
+import secrets
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from importlib import resources
-from typing import Any
-from urllib.parse import urlsplit
 
-from fastapi import FastAPI, Request
-from fastapi.responses import RedirectResponse, Response
+from fastapi import Depends, FastAPI
+from fastapi.responses import RedirectResponse
 from fastapi.staticfiles import StaticFiles
-from starlette.exceptions import HTTPException
 
 from koers.model import Language
-from koers.services.workbench import MAX_YAML_BYTES, Repository, Workbench
-from koers.web import errors
+from koers.services.accounts import Accounts
+from koers.services.workbench import MAX_OBSERVATION_BYTES, Repository, Workbench
+from koers.web import errors, guard
+from koers.web.auth import LoginLimiter, authorise
 from koers.web.rendering import environment
-from koers.web.routes import cib, signals, structure, studies, study
+from koers.web.routes import account, cib, signals, structure, studies, study
 from koers.web.routes import report as report_routes
+from koers.web.routes import rounds as rounds_routes
 from koers.web.routes import strategy as strategy_routes
 
 __all__ = ["Settings", "create_app", "serve"]
-
-_SECURITY_HEADERS = {
-    "content-security-policy": (
-        "default-src 'self'; img-src 'self' data:; object-src 'none'; "
-        "frame-ancestors 'none'; base-uri 'self'; form-action 'self'"
-    ),
-    "x-content-type-options": "nosniff",
-    "referrer-policy": "same-origin",
-    "x-frame-options": "DENY",
-}
 
 
 @dataclass(frozen=True)
@@ -41,11 +32,23 @@ class Settings:
 
     ``database`` is a database URL or a file path; ``None`` is SQLite in the user's data
     folder. ``language`` is used when neither the reader nor the study says otherwise.
+
+    ``max_upload_bytes`` bounds every request body (the largest upload, a table); each kind
+    of file has its own lower limit too (:data:`koers.web.errors.FILE_KINDS`).
+
+    ``local``: the desktop-like local mode (``koers serve --local``, ``koers demo``), served
+    on 127.0.0.1 only: every request is the local user's, owner of every study. Otherwise
+    everyone signs in. ``secret_key`` signs the CSRF tokens; ``None`` is a random key per
+    start (sessions then outlive a restart, their forms do not). ``secure_cookies``: mark
+    the session cookie ``Secure`` (served behind TLS); ``None`` is: unless local mode.
     """
 
     database: str | None = None
     language: Language = "nl"
-    max_upload_bytes: int = MAX_YAML_BYTES
+    max_upload_bytes: int = MAX_OBSERVATION_BYTES
+    local: bool = False
+    secret_key: str | None = None
+    secure_cookies: bool | None = None
 
 
 def create_app(settings: Settings, *, repository: Repository | None = None) -> FastAPI:
@@ -69,21 +72,27 @@ def create_app(settings: Settings, *, repository: Repository | None = None) -> F
         docs_url=None,  # the interactive docs load scripts from a CDN; Koers works offline
         redoc_url=None,
         lifespan=lifespan,
+        dependencies=[Depends(authorise)],  # the role a study's route needs; see web.auth
     )
     app.state.settings = settings
     app.state.workbench = workbench
     app.state.templates = environment()
     app.state.pages = {}  # rendered pages by state, see rendering.render
+    app.state.accounts = Accounts(workbench.repository)
+    app.state.secret = (settings.secret_key or secrets.token_urlsafe(32)).encode()
+    app.state.login_limiter = LoginLimiter()
+    app.state.local_user = guard.local_user(app.state.accounts) if settings.local else None
     static = resources.files("koers.web") / "static"
     app.mount("/static", StaticFiles(directory=str(static)), name="static")
-    for module in (studies, study, cib, signals):
+    for module in (account, studies, study, cib, signals):
         app.include_router(module.pages)
         app.include_router(module.api, prefix="/api", responses=errors.ERROR_RESPONSES)
     structure.install(app)  # MICMAC, chains, events (issue 7) and the overview's drivers hint
     strategy_routes.install(app)  # the strategy review (issue 6)
     report_routes.install(app)  # the board report (issue 8)
+    rounds_routes.install(app)  # workshop rounds (issue 9)
     errors.install(app)
-    app.middleware("http")(_guard(settings))
+    app.middleware("http")(guard.guard(settings))
 
     @app.get("/", include_in_schema=False)
     def home() -> RedirectResponse:
@@ -106,27 +115,3 @@ def serve(app: FastAPI, *, host: str, port: int) -> None:
     gc.collect()
     gc.freeze()
     uvicorn.run(app, host=host, port=port, log_level="warning", access_log=False)
-
-
-def _guard(settings: Settings) -> Callable[..., Awaitable[Response]]:
-    """Refuse oversized bodies and cross-site writes; add the security headers."""
-    limit = settings.max_upload_bytes + 64_000  # room for the form's own fields
-
-    async def guard(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Any:
-        problem: Exception | None = None
-        length = request.headers.get("content-length", "")
-        if length.isdigit() and int(length) > limit:
-            problem = HTTPException(413)
-        origin = request.headers.get("origin")
-        writes = request.method not in ("GET", "HEAD", "OPTIONS")
-        if writes and origin and urlsplit(origin).netloc != request.headers.get("host"):
-            problem = HTTPException(403)  # a form posted from another site
-        if problem is not None:
-            response: Response = await errors.handle(request, problem)
-        else:
-            response = await call_next(request)
-        for name, value in _SECURITY_HEADERS.items():
-            response.headers.setdefault(name, value)
-        return response
-
-    return guard

@@ -1,7 +1,9 @@
 """The ASGI entry for servers: ``uvicorn --factory koers.web.asgi:app``.
 
 The database comes from ``KOERS_DATABASE`` (a URL or a SQLite file; default: the user's
-data folder). Nothing is built at import time; the server calls :func:`app`.
+data folder), the secret key that signs the forms from ``KOERS_SECRET_KEY``. Everyone signs
+in (there is no local mode here). Nothing is built at import time; the server calls
+:func:`app`.
 """
 
 from __future__ import annotations
@@ -22,5 +24,6 @@ def app() -> FastAPI:
         Settings(
             database=os.environ.get("KOERS_DATABASE") or None,
             language="en" if language == "en" else "nl",
+            secret_key=os.environ.get("KOERS_SECRET_KEY") or None,
         )
     )

@@ -12,15 +12,24 @@ from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import HTMLResponse, JSONResponse, Response
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException
 
 from koers.errors import ConflictError, KoersError, NotFoundError, ValidationError
 from koers.i18n import translator
+from koers.services.workbench import MAX_OBSERVATION_BYTES, MAX_YAML_BYTES
 from koers.web.rendering import language_of, render
 
-__all__ = ["ERROR_RESPONSES", "ErrorDocument", "error_document", "install"]
+__all__ = [
+    "ERROR_RESPONSES",
+    "FILE_KINDS",
+    "ErrorDocument",
+    "UploadRefused",
+    "error_document",
+    "install",
+    "upload_limit",
+]
 
 log = logging.getLogger("koers.web")
 
@@ -32,6 +41,7 @@ def N_(message: str) -> str:
 
 _TITLES = {
     400: N_("The request cannot be handled"),
+    401: N_("Please sign in"),
     403: N_("Not allowed"),
     404: N_("Page not found"),
     405: N_("Not allowed"),
@@ -44,18 +54,76 @@ _TITLES = {
 
 _EXPLANATIONS = {
     400: N_("Koers cannot handle this request as it is."),
+    401: N_("Sign in to use Koers."),
     403: N_("This request came from another site and was refused."),
     404: N_("There is no page at this address."),
     405: N_("This address does not accept this kind of request."),
     409: N_("Someone else saved a change first. Open the page again to see it."),
-    413: N_("Files of at most 2 MB can be imported."),
-    415: N_("Koers imports study files in YAML (.yaml or .yml)."),
+    413: N_(
+        "Koers takes a study file (YAML) of at most {study} MB and a table (CSV or Excel) "
+        "of at most {table} MB."
+    ),
+    415: N_(
+        "Koers imports study files in YAML (.yaml or .yml) and tables as CSV (.csv) or "
+        "Excel workbooks (.xlsx)."
+    ),
     422: N_("Some of what you entered cannot be used; the problems are listed below."),
     500: N_(
         "This is a fault in Koers, not in what you did. Try again; if it happens again, "
         "please report it."
     ),
 }
+
+
+FILE_KINDS: dict[str, tuple[str, int]] = {
+    "study": (N_("a study file (YAML: .yaml or .yml)"), MAX_YAML_BYTES),
+    "table": (N_("a table (CSV: .csv, or an Excel workbook: .xlsx)"), MAX_OBSERVATION_BYTES),
+}
+"""The kinds of file Koers takes: each kind's words and its size limit in bytes. The
+services refuse larger files too (:data:`koers.services.workbench.MAX_YAML_BYTES`,
+:data:`~koers.services.workbench.MAX_OBSERVATION_BYTES`); the web refuses them unread."""
+
+
+class UploadRefused(HTTPException):
+    """A 413 (too large) or 415 (wrong type) for an upload of one ``kind`` of file
+    (:data:`FILE_KINDS`); its message names the kind and the ``limit`` in bytes."""
+
+    def __init__(self, status: int, kind: str, limit: int | None = None) -> None:
+        super().__init__(status)
+        self.kind = kind
+        self.limit = FILE_KINDS[kind][1] if limit is None else limit
+
+    def message(self, language: str = "en") -> str:
+        """What was refused and how to mend it, in ``language``."""
+        _ = translator(language)
+        kind = _(FILE_KINDS[self.kind][0])
+        if self.status_code == 413:
+            return _("The file is too large: {kind} may be at most {limit} MB.").format(
+                kind=kind, limit=_megabytes(self.limit)
+            )
+        return _("This file is of another type: Koers takes {kind} here.").format(kind=kind)
+
+
+def upload_limit(request: Request, kind: str) -> int:
+    """The size limit in bytes of an upload of ``kind`` to the app of ``request``: the
+    kind's own, lowered by the app's ``Settings.max_upload_bytes``."""
+    return min(FILE_KINDS[kind][1], int(request.app.state.settings.max_upload_bytes))
+
+
+def _megabytes(size: int) -> str:
+    """``size`` bytes in megabytes (10^6 bytes), as short as exact: ``2``, ``0.5``."""
+    return f"{size / 1_000_000:g}"
+
+
+def _explanation(status: int, language: str) -> str:
+    """The page's explanation of ``status``, in ``language``."""
+    _ = translator(language)
+    text = _(_EXPLANATIONS.get(status, _EXPLANATIONS[400]))
+    if status == 413:
+        return text.format(
+            study=_megabytes(MAX_YAML_BYTES), table=_megabytes(MAX_OBSERVATION_BYTES)
+        )
+    return text
 
 
 class ProblemItem(BaseModel):
@@ -92,10 +160,12 @@ ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
     status: {"model": ErrorDocument, "description": description}
     for status, description in (
         (400, "The request cannot be handled"),
+        (401, "Nobody is signed in"),
+        (403, "The role does not allow this, or the CSRF token is missing or wrong"),
         (404, "No such study, scenario or descriptor"),
         (409, "A stale version: someone else changed the object first"),
-        (413, "The body is too large"),
-        (415, "Not a YAML body"),
+        (413, "The file is larger than its kind's limit (the message names it)"),
+        (415, "Not a kind of file this address takes"),
         (422, "Invalid input; nothing was written"),
     )
 }
@@ -146,6 +216,12 @@ def error_document(error: Exception, language: str = "en") -> dict[str, Any]:
             problems = []
     elif isinstance(error, KoersError):
         message = str(error)
+    elif isinstance(error, HTTPException) and status == 403 and error.detail != "Forbidden":
+        message = _(str(error.detail))  # a reason given by koers.web.auth
+    elif isinstance(error, UploadRefused):
+        message = error.message(language)
+    elif isinstance(error, HTTPException) and status in (413, 415):
+        message = _explanation(status, language)
     elif isinstance(error, HTTPException) and status != 404:
         message = _(_TITLES.get(status, "The request cannot be handled"))
     elif status == 404:
@@ -165,6 +241,8 @@ def error_document(error: Exception, language: str = "en") -> dict[str, Any]:
 async def handle(request: Request, error: Exception) -> Response:
     """The response for ``error``: JSON under ``/api``, a page everywhere else."""
     status = status_of(error)
+    if status == 303 and isinstance(error, HTTPException) and error.headers:
+        return RedirectResponse(error.headers["location"], status_code=303)
     if status >= 500:
         log.exception("unexpected error at %s", request.url.path, exc_info=error)
     if request.url.path.startswith("/api"):
@@ -177,7 +255,11 @@ async def handle(request: Request, error: Exception) -> Response:
     page = {
         **document,
         "title": title,
-        "message": _(_EXPLANATIONS.get(status, _EXPLANATIONS[400])),
+        "message": document["message"]
+        if status == 403 and isinstance(error, HTTPException) and error.detail != "Forbidden"
+        else error.message(language)
+        if isinstance(error, UploadRefused)
+        else _explanation(status, language),
         # Koers's own messages are English; the page marks them so (lang="en").
         "detail": str(error)
         if isinstance(error, KoersError) and not isinstance(error, ValidationError)

@@ -125,11 +125,16 @@ def render(
     """The HTML page ``template`` over the context object ``page``.
 
     ``state`` names what the page shows (for a study: its id and revision). Pages with the
-    same state, template, language and address are the same page, so they are rendered
-    once and then served from a small cache; without a state the page is always rendered.
+    same state, template, language, address and session (its CSRF token) are the same page,
+    so they are rendered once and then served from a small cache; without a state the page
+    is always rendered. ``csrf`` (the session's CSRF token, for the hidden field of every
+    form) and ``account`` (the signed-in name; ``None`` in local mode) are in every page.
     """
     here = request.url.path + (f"?{request.url.query}" if request.url.query else "")
-    key = (template, language, here, status, json_url, title, state)
+    csrf: str = getattr(request.state, "csrf", "")
+    user = getattr(request.state, "user", None)
+    account = None if user is None or request.app.state.settings.local else user.name
+    key = (template, language, here, status, json_url, title, state, csrf)
     cache: dict[tuple[Any, ...], str] = request.app.state.pages
     html = cache.get(key) if state is not None else None
     if html is None:
@@ -145,6 +150,9 @@ def render(
             here=here,
             json_url=json_url,
             title=title,
+            csrf=csrf,
+            csrf_token=csrf,  # the same, under the name the rounds pages use
+            account=account,
         )
         if state is not None:
             if len(cache) >= _CACHED_PAGES:

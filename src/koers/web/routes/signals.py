@@ -9,12 +9,13 @@ from fastapi.responses import RedirectResponse, Response
 from markupsafe import Markup
 from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
-from starlette.exceptions import HTTPException
 
 from koers.errors import NotFoundError, ValidationError
+from koers.io import upload_names
 from koers.model import Language
 from koers.report import figures
 from koers.services.workbench import Workbench
+from koers.web import errors
 from koers.web.dashboard import (
     AlertItem,
     ImportResult,
@@ -176,13 +177,13 @@ async def import_observations(
     kind = request.headers.get("content-type", "").split(";")[0].strip().lower()
     extension = next((ext for ext, known in FILE_TYPES.items() if known == kind), None)
     if extension is None:
-        raise HTTPException(415)
-    limit = request.app.state.settings.max_upload_bytes
+        raise errors.UploadRefused(415, "table")
+    limit = errors.upload_limit(request, "table")
     body = bytearray()
     async for chunk in request.stream():
         body += chunk
         if len(body) > limit:
-            raise HTTPException(413)
+            raise errors.UploadRefused(413, "table", limit)
     workbench: Workbench = request.app.state.workbench
     file_name = _file_name(name or f"upload{extension}")
     summary = await run_in_threadpool(
@@ -327,15 +328,13 @@ def _example(workbench: Workbench) -> Response:
 
 async def _read_upload(request: Request, file: UploadFile) -> bytes:
     """The uploaded file's bytes, at most the upload limit (the service checks the kind)."""
-    limit = request.app.state.settings.max_upload_bytes
+    limit = errors.upload_limit(request, "table")
     data = await file.read(limit + 1)
     if len(data) > limit:
-        raise HTTPException(413)
+        raise errors.UploadRefused(413, "table", limit)
     return data
 
 
 def _file_name(name: str | None) -> str:
     """The base name of an uploaded file, for messages only (never used as a path)."""
-    base = (name or "upload.csv").replace("\\", "/").rsplit("/", 1)[-1]
-    cleaned = "".join(c for c in base if c.isprintable() and c not in '"')[:100]
-    return cleaned or "upload.csv"
+    return upload_names.base_name((name or "").replace('"', ""), "upload.csv")

@@ -10,12 +10,12 @@ import datetime as dt
 from typing import Annotated, Literal
 from urllib.parse import quote
 
+import pydantic
 from fastapi import APIRouter, FastAPI, Form, Path, Query, Request, UploadFile
 from fastapi.responses import RedirectResponse, Response
 from markupsafe import Markup
 from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
-from starlette.exceptions import HTTPException
 
 from koers.errors import Problem, ValidationError
 from koers.model import Language, Text
@@ -23,6 +23,7 @@ from koers.model.strategy import FIT_RANGE
 from koers.report import strategy_figures
 from koers.services.workbench import Workbench
 from koers.web import errors
+from koers.web.auth import require
 from koers.web.dashboard import import_problems_page
 from koers.web.rendering import language_of, render, text_in
 from koers.web.routes import CurrentWorkbench, StudyId
@@ -197,7 +198,7 @@ def decision_page(
     return RedirectResponse(f"/studies/{study_id}/strategy#policy-{policy}", status_code=303)
 
 
-@pages.get("/studies/{study_id}/strategy/judge")
+@pages.get("/studies/{study_id}/strategy/judge", dependencies=[require("judge")])
 def judge(
     request: Request,
     study_id: StudyId,
@@ -213,7 +214,7 @@ def judge(
     return render(request, "strategy_judge.html", view, language=language, json_url=json_url)
 
 
-@pages.post("/studies/{study_id}/strategy/judge")
+@pages.post("/studies/{study_id}/strategy/judge", dependencies=[require("judge")])
 async def judge_save(request: Request, study_id: StudyId) -> Response:
     workbench: Workbench = request.app.state.workbench
     form = await request.form(max_fields=20_000)
@@ -330,13 +331,13 @@ async def import_registers(
     kind = request.headers.get("content-type", "").split(";")[0].strip().lower()
     extension = next((ext for ext, known in REGISTER_TYPES.items() if known == kind), None)
     if extension is None:
-        raise HTTPException(415)
-    limit = request.app.state.settings.max_upload_bytes
+        raise errors.UploadRefused(415, "table")
+    limit = errors.upload_limit(request, "table")
     body = bytearray()
     async for chunk in request.stream():
         body += chunk
         if len(body) > limit:
-            raise HTTPException(413)
+            raise errors.UploadRefused(413, "table", limit)
     workbench: Workbench = request.app.state.workbench
     file_name = _file_name(name or f"registers{extension}")
     if not file_name.lower().endswith(extension):
@@ -382,7 +383,11 @@ def post_decision(
     return _review(workbench, study_id)
 
 
-@api.get("/studies/{study_id}/strategy/judge", summary="A participant's judging form")
+@api.get(
+    "/studies/{study_id}/strategy/judge",
+    summary="A participant's judging form",
+    dependencies=[require("judge")],
+)
 def get_judge(
     study_id: StudyId, workbench: CurrentWorkbench, participant: Participant = ""
 ) -> JudgePage:
@@ -390,7 +395,11 @@ def get_judge(
     return judge_page(workbench.get(study_id), participant.strip())
 
 
-@api.put("/studies/{study_id}/strategy/scores", summary="Write a participant's scores")
+@api.put(
+    "/studies/{study_id}/strategy/scores",
+    summary="Write a participant's scores",
+    dependencies=[require("judge")],
+)
 def put_scores(study_id: StudyId, body: ScoresBody, workbench: CurrentWorkbench) -> JudgePage:
     """Write a participant's scores (merged by policy, scenario and participant; other
     participants' scores stay). Any problem answers 422 and writes nothing."""
@@ -456,7 +465,11 @@ def _written(text: str, language: Language) -> Text:
     cleaned = text.replace("\r\n", "\n").strip()
     if not cleaned:
         raise ValidationError([Problem("write a reason; it is kept with the decision", "reason")])
-    return Text(nl=cleaned) if language == "nl" else Text(en=cleaned)
+    try:
+        return Text(nl=cleaned) if language == "nl" else Text(en=cleaned)
+    except pydantic.ValidationError as err:  # a control character, say: the writer's to mend
+        messages = [str(e.get("msg", "")).removeprefix("Value error, ") for e in err.errors()]
+        raise ValidationError([Problem(m, "reason") for m in messages]) from None
 
 
 def _review(workbench: Workbench, study_id: int) -> StrategyPage:

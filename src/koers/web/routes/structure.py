@@ -37,6 +37,7 @@ from koers.services.events import document as events_document
 from koers.services.micmac import micmac_document
 from koers.services.workbench import EVENT_RUNS_LIMIT, StoredStudy, Workbench
 from koers.web import errors
+from koers.web.auth import require
 from koers.web.context import _heading
 from koers.web.rendering import language_of, render, text_in
 from koers.web.routes import CurrentWorkbench, StudyId
@@ -148,7 +149,11 @@ def get_chain(request: Request, study_id: StudyId, workbench: CurrentWorkbench) 
     return chains_page(workbench, stored, request.query_params, language)
 
 
-@api.post("/studies/{study_id}/chains", summary="Follow a succession chain")
+@api.post(
+    "/studies/{study_id}/chains",
+    summary="Follow a succession chain",
+    dependencies=[require("read")],  # a question, not a change
+)
 def post_chain(
     request: Request, study_id: StudyId, body: ChainRequest, workbench: CurrentWorkbench
 ) -> dict[str, Any]:

@@ -8,10 +8,13 @@ from fastapi import APIRouter, Form, Request, UploadFile
 from fastapi.responses import RedirectResponse, Response
 from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
-from starlette.exceptions import HTTPException
 
 from koers.errors import Problem, ValidationError
+from koers.io import upload_names
 from koers.model import LANGUAGES, Language
+from koers.store.repository import StudySummary
+from koers.web import errors
+from koers.web.auth import CurrentUser, accounts_of
 from koers.web.context import StudiesPage, studies_page
 from koers.web.rendering import LANGUAGE_COOKIE, language_of, render
 from koers.web.routes import CurrentWorkbench, StudyId, local_path
@@ -61,9 +64,26 @@ def _yaml_response(text: str, study_id: StudyId) -> Response:
 # Pages -------------------------------------------------------------------------------------
 
 
+def _own_studies(request: Request, user: CurrentUser) -> list[StudySummary]:
+    """The studies ``user`` belongs to (in local mode: every study, all the local user's)."""
+    if request.app.state.settings.local:
+        summaries: list[StudySummary] = request.app.state.workbench.list_studies()
+        return summaries
+    return [member.study for member in accounts_of(request).studies_of(user)]
+
+
+def _owned_by(request: Request, user: CurrentUser, study_id: int) -> None:
+    """Make the creator of a new study its owner."""
+    accounts = accounts_of(request)
+    if request.app.state.settings.local:
+        accounts.ensure_local_owner(study_id)
+    else:
+        accounts.grant(user.name, study_id, "owner")
+
+
 @pages.get("/studies")
-def list_page(request: Request, workbench: CurrentWorkbench) -> Response:
-    page = studies_page(workbench.list_studies(), workbench.templates())
+def list_page(request: Request, user: CurrentUser, workbench: CurrentWorkbench) -> Response:
+    page = studies_page(_own_studies(request, user), workbench.templates())
     return render(
         request, "studies.html", page, language=language_of(request), json_url="/api/studies"
     )
@@ -71,6 +91,8 @@ def list_page(request: Request, workbench: CurrentWorkbench) -> Response:
 
 @pages.post("/studies")
 def create_page(
+    request: Request,
+    user: CurrentUser,
     workbench: CurrentWorkbench,
     template: Annotated[str, Form(max_length=100)],
     organisation: Annotated[str, Form(max_length=200)] = "",
@@ -83,15 +105,17 @@ def create_page(
         municipality=municipality.strip().upper() or None,
         language=_language(language),
     )
+    _owned_by(request, user, study_id)
     return RedirectResponse(f"/studies/{study_id}", status_code=303)
 
 
 @pages.post("/studies/import")
-async def import_page(request: Request, file: UploadFile) -> RedirectResponse:
+async def import_page(request: Request, user: CurrentUser, file: UploadFile) -> RedirectResponse:
     data = await _read_upload(request, file)
     workbench = request.app.state.workbench
     name = _file_name(file.filename)
     study_id = await run_in_threadpool(workbench.import_yaml, data, name)
+    await run_in_threadpool(_owned_by, request, user, study_id)
     return RedirectResponse(f"/studies/{study_id}", status_code=303)
 
 
@@ -117,20 +141,25 @@ def choose_language(
 
 
 @api.get("/studies", summary="List the studies and the templates")
-def list_studies(workbench: CurrentWorkbench) -> StudiesPage:
-    """The JSON twin of the page ``/studies``: every study (newest first) and the templates."""
-    return studies_page(workbench.list_studies(), workbench.templates())
+def list_studies(request: Request, user: CurrentUser, workbench: CurrentWorkbench) -> StudiesPage:
+    """The JSON twin of the page ``/studies``: the studies the user belongs to (newest
+    first) and the templates."""
+    return studies_page(_own_studies(request, user), workbench.templates())
 
 
 @api.post("/studies", status_code=201, summary="Create a study from a template")
-def create_study(body: NewStudy, workbench: CurrentWorkbench) -> Created:
-    """Create a study from a built-in template, adapted to the organisation."""
+def create_study(
+    request: Request, user: CurrentUser, body: NewStudy, workbench: CurrentWorkbench
+) -> Created:
+    """Create a study from a built-in template, adapted to the organisation; the creator
+    becomes its owner."""
     study_id = workbench.create_from_template(
         body.template,
         organisation=body.organisation,
         municipality=body.municipality,
         language=body.language,
     )
+    _owned_by(request, user, study_id)
     return _created(study_id)
 
 
@@ -145,20 +174,21 @@ def create_study(body: NewStudy, workbench: CurrentWorkbench) -> Created:
         }
     },
 )
-async def import_study(request: Request) -> Created:
+async def import_study(request: Request, user: CurrentUser) -> Created:
     """Import a study file (the body, as ``application/yaml``); problems come with line and
-    column."""
+    column. The importer becomes the study's owner."""
     kind = request.headers.get("content-type", "").split(";")[0].strip().lower()
     if kind not in YAML_TYPES:
-        raise HTTPException(415)
-    limit = request.app.state.settings.max_upload_bytes
+        raise errors.UploadRefused(415, "study")
+    limit = errors.upload_limit(request, "study")
     body = bytearray()
     async for chunk in request.stream():
         body += chunk
         if len(body) > limit:
-            raise HTTPException(413)
+            raise errors.UploadRefused(413, "study", limit)
     workbench = request.app.state.workbench
     study_id = await run_in_threadpool(workbench.import_yaml, bytes(body), "<upload>")
+    await run_in_threadpool(_owned_by, request, user, study_id)
     return _created(study_id)
 
 
@@ -182,18 +212,17 @@ async def _read_upload(request: Request, file: UploadFile) -> bytes:
     if kind not in YAML_TYPES | {"application/octet-stream", ""} or not name.endswith(
         (".yaml", ".yml")
     ):
-        raise HTTPException(415)
-    limit = request.app.state.settings.max_upload_bytes
+        raise errors.UploadRefused(415, "study")
+    limit = errors.upload_limit(request, "study")
     data = await file.read(limit + 1)
     if len(data) > limit:
-        raise HTTPException(413)
+        raise errors.UploadRefused(413, "study", limit)
     return data
 
 
 def _file_name(name: str | None) -> str:
     """The base name of an uploaded file, for messages only (never used as a path)."""
-    base = (name or "upload.yaml").replace("\\", "/").rsplit("/", 1)[-1]
-    return "".join(c for c in base if c.isprintable())[:100] or "upload.yaml"
+    return upload_names.base_name(name, "upload.yaml")
 
 
 def _language(value: str) -> Language | None:

@@ -156,3 +156,44 @@ document.querySelectorAll("select[data-shock]").forEach((select) => {
   select.addEventListener("change", mark);
   mark();
 });
+
+// --- Workshop rounds (issue 9) ------------------------------------------------------------------
+// The facilitator's page asks its JSON twin for the progress every few seconds while the round
+// is open, and fills in the counts and the table; without this file, reloading does the same.
+(function () {
+  document.querySelectorAll("[data-poll][data-poll-live='true']").forEach(function (section) {
+    var url = section.getAttribute("data-poll");
+    var seconds = Math.max(2, parseInt(section.getAttribute("data-poll-seconds"), 10) || 5);
+    var body = section.querySelector("[data-poll-table] tbody");
+    function field(name, value) {
+      var found = section.querySelector("[data-poll-field='" + name + "']");
+      if (found) { found.textContent = String(value); }
+    }
+    function fill(progress) {
+      field("submissions", progress.submissions);
+      field("complete", progress.complete);
+      if (!body || progress.participants.length === 0) { return; }
+      var rows = document.createDocumentFragment();
+      progress.participants.forEach(function (person) {
+        var row = document.createElement("tr");
+        var name = document.createElement("th");
+        name.scope = "row";
+        name.textContent = person.name;
+        var given = document.createElement("td");
+        given.textContent = person.given + " / " + progress.items + (person.complete ? " \u2713" : "");
+        row.appendChild(name);
+        row.appendChild(given);
+        rows.appendChild(row);
+      });
+      body.replaceChildren(rows);
+    }
+    function poll() {
+      if (document.hidden) { return; }
+      fetch(url, { headers: { accept: "application/json" }, credentials: "same-origin" })
+        .then(function (answer) { return answer.ok ? answer.json() : null; })
+        .then(function (page) { if (page) { fill(page.progress); } })
+        .catch(function () { /* offline for a moment: the next poll tries again */ });
+    }
+    window.setInterval(poll, seconds * 1000);
+  });
+}());
