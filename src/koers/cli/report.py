@@ -47,14 +47,12 @@ def report(
     db: StudyDatabase = None,
 ) -> None:
     """The board report for the college and the council: a PDF (A4) or one HTML file."""
-    from koers.io.atomic import write_atomic
-    from koers.services.report import ReportOptions, report_of
+    from koers.services.report import ReportOptions, save_report
 
     options = ReportOptions(
         language=None if lang is None else lang.value,
         status=status.value,
         since=None if since is None else since.date(),
     )
-    content = report_of(study, format.value, options, database=db)
-    write_atomic(output, content)
-    typer.echo(f"{output}: {len(content):,} bytes ({format.value})")
+    size = save_report(study, output, format.value, options, database=db)
+    typer.echo(f"{output}: {size:,} bytes ({format.value})")

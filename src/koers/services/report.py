@@ -19,9 +19,11 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Literal
 
 from koers.errors import KoersError
+from koers.io.atomic import write_atomic
 from koers.model import Language, Period, Study
 from koers.report.build import FORMATS, Format, build
 from koers.report.content import Cover, Report
@@ -47,6 +49,7 @@ __all__ = [
     "build_report",
     "report_content",
     "report_of",
+    "save_report",
     "study_fingerprint",
 ]
 
@@ -162,6 +165,21 @@ def report_of(
     """
     with open_target(study, database) as target:
         return build_report(target, format, options)
+
+
+def save_report(
+    study: str,
+    output: Path,
+    format: Format = "pdf",
+    options: ReportOptions | None = None,
+    *,
+    database: str | None = None,
+) -> int:
+    """Write the report of ``study`` (see :func:`report_of`) to ``output`` atomically; its
+    size in bytes."""
+    content = report_of(study, format, options, database=database)
+    write_atomic(output, content)
+    return len(content)
 
 
 def _sources(target: Target, options: ReportOptions, language: Language) -> Sources:

@@ -39,6 +39,7 @@ __all__ = [
     "StudyPage",
     "TableauPage",
     "descriptors_page",
+    "heading",
     "matrix_page",
     "scenario_page",
     "section_context",
@@ -90,7 +91,7 @@ def studies_page(summaries: list[StudySummary], templates: list[TemplateInfo]) -
     }
 
 
-def _heading(stored: StoredStudy) -> Heading:
+def heading(stored: StoredStudy) -> Heading:
     study = stored.study
     return {
         "id": stored.id,
@@ -144,7 +145,7 @@ def study_page(stored: StoredStudy) -> StudyPage:
     """The study overview: its facts, the 2x2 scenario matrix and the list of scenarios."""
     study = stored.study
     return {
-        **_heading(stored),
+        **heading(stored),
         "version": stored.versions.get("study"),
         "municipality": study.municipality,
         "horizon": study.horizon.isoformat(),
@@ -178,7 +179,7 @@ def scenario_page(stored: StoredStudy, key: str) -> ScenarioPage:
             pole = axis.variant(scenario.quadrant.get(axis_key, ""))
             poles.append({"axis": _text(axis.name), "pole": _text(pole.name) if pole else None})
     return {
-        "study": _heading(stored),
+        "study": heading(stored),
         "key": scenario.key,
         "version": stored.versions.get(f"scenario:{key}"),
         "origin": scenario.origin,
@@ -203,7 +204,7 @@ def descriptors_page(stored: StoredStudy) -> DescriptorsPage:
     study = stored.study
     axes = study.framing.axes if study.framing else ()
     return {
-        "study": _heading(stored),
+        "study": heading(stored),
         "descriptors": [
             {
                 "key": descriptor.key,
@@ -256,7 +257,7 @@ def matrix_page(stored: StoredStudy, source: str | None) -> MatrixPage:
         raise NotFoundError("the study has no descriptors yet")
     source_d = _descriptor(study, source or study.descriptors[0].key)
     return {
-        "study": _heading(stored),
+        "study": heading(stored),
         "source": _axis(source_d),
         "descriptors": [
             {"key": d.key, "name": _text(d.name), "url": f"?source={d.key}"}
@@ -275,7 +276,7 @@ def tableau_page(stored: StoredStudy, tableau: Tableau) -> TableauPage:
     study = stored.study
     names = {d.key: {v.key: _text(v.name) for v in d.variants} for d in study.descriptors}
     return {
-        "study": _heading(stored),
+        "study": heading(stored),
         "descriptors": [
             {
                 "key": d.key,

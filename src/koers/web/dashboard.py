@@ -21,7 +21,7 @@ from koers.services.signal_views import (
     SignalStatus,
 )
 from koers.services.workbench import StoredStudy
-from koers.web.context import _heading
+from koers.web.context import heading
 from koers.web.shapes import Heading, JsonText, Named
 
 __all__ = [
@@ -265,7 +265,7 @@ def signals_page(stored: StoredStudy, status: SignalStatus) -> SignalsPage:
     position = status.position
     band = status.band
     return {
-        "study": _heading(stored),
+        "study": heading(stored),
         "assessment": {
             "month": status.month,
             "position": None if position is None else {"x": position[0], "y": position[1]},
@@ -401,7 +401,7 @@ def import_problems_page(
     """The page of the problems found in ``file``."""
     base = f"/studies/{stored.id}"
     return {
-        "study": _heading(stored),
+        "study": heading(stored),
         "file": file,
         "imported": imported,
         "problems": _problems(problems),

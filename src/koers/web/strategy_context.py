@@ -19,7 +19,7 @@ from koers.model.strategy import Strategy
 from koers.services.signal_views import IndicatorStatus, SignalStatus
 from koers.services.strategy import PolicyReview, StrategyReview
 from koers.services.workbench import StoredStudy
-from koers.web.context import _heading
+from koers.web.context import heading
 from koers.web.shapes import Heading, JsonText
 
 __all__ = [
@@ -158,7 +158,7 @@ def strategy_page(stored: StoredStudy, review: StrategyReview) -> StrategyPage:
     strategy = _strategy(stored)
     names = {p.key: p.name for p in strategy.policies}
     return {
-        "study": _heading(stored),
+        "study": heading(stored),
         "version": stored.versions["study"],
         "threshold": review.threshold,
         "method": review.method,
@@ -283,7 +283,7 @@ def judge_page(stored: StoredStudy, participant: str) -> JudgePage:
                 "reason": _maybe(score.reason),
             }
     return {
-        "study": _heading(stored),
+        "study": heading(stored),
         "participant": participant,
         "participants": sorted({s.participant for s in strategy.scores}, key=str.casefold),
         "policies": [
@@ -390,7 +390,7 @@ def assumptions_page(stored: StoredStudy, status: SignalStatus) -> AssumptionsPa
         ]
         policies.append({"key": policy.key, "name": _text(policy.name), "assumptions": items})
     return {
-        "study": _heading(stored),
+        "study": heading(stored),
         "month": status.month,
         "policies": policies,
         "links": strategy_links(stored.id),
@@ -512,7 +512,7 @@ def pathways_page(stored: StoredStudy, status: SignalStatus) -> PathwaysPage:
                 "fired": fired,
             }
         )
-    return {"study": _heading(stored), "pathways": items, "links": strategy_links(stored.id)}
+    return {"study": heading(stored), "pathways": items, "links": strategy_links(stored.id)}
 
 
 # --- initiatives ------------------------------------------------------------------------------
@@ -565,7 +565,7 @@ def initiatives_page(
     for item in strategy.initiatives:
         counts[item.status] = counts.get(item.status, 0) + 1
     return {
-        "study": _heading(stored),
+        "study": heading(stored),
         "year": (today or dt.date.today()).year,
         "embedded": embedded,
         "initiatives": [

@@ -36,13 +36,13 @@ from koers.methods.aggregation import Summary
 from koers.model import Language, Study
 from koers.model.rounds import Item, Kind, Round, Rule, item_key, scale_of
 from koers.report import strategy_figures
-from koers.report.figures import format_number
 from koers.services.rounds import Results
 from koers.services.workbench import Workbench
 from koers.store.accounts import User
 from koers.web import errors
 from koers.web.auth import require
-from koers.web.context import _heading
+from koers.web.context import heading
+from koers.web.formats import Formats
 from koers.web.rendering import language_of, render, text_in
 from koers.web.routes import CurrentWorkbench, StudyId
 
@@ -262,7 +262,7 @@ def rounds_page(workbench: Workbench, study_id: int) -> dict[str, Any]:
         for t in i.triggers
     ]
     return {
-        "study": _heading(workbench.get(study_id)),
+        "study": heading(workbench.get(study_id)),
         "rounds": [_round(r) for r in reversed(workbench.study_rounds(study_id))],
         "choices": {"judgements": sections, "scores": policies, "thresholds": triggers},
         "links": _links(study_id),
@@ -279,7 +279,7 @@ def round_page(workbench: Workbench, study_id: int, round_id: int) -> dict[str, 
     labels = _labels(study, round_)
     total = len(round_.items)
     return {
-        "study": _heading(workbench.get(study_id)),
+        "study": heading(workbench.get(study_id)),
         "round": _round(round_),
         "progress": {
             "items": total,
@@ -349,7 +349,7 @@ def submit_page(
         )
     scale = scale_of(round_.kind)
     return {
-        "study": _heading(workbench.get(study_id)),
+        "study": heading(workbench.get(study_id)),
         "round": _round(round_),
         "participant": participant,
         "scale": None if scale is None else list(range(scale[1], scale[0] - 1, -1)),
@@ -419,21 +419,6 @@ def _column_of(round_: Round, key: str) -> str:
     return ":".join(key.split(":")[split:])
 
 
-class _Formats:
-    def __init__(self, language: str) -> None:
-        self.language = language
-
-    def number(self, value: float | None, digits: int = 1) -> str:
-        if value is None:
-            return "\u2013"
-        return format_number(value, self.language, digits)
-
-    def signed(self, value: float | None, digits: int = 1) -> str:
-        if value is None:
-            return "\u2013"
-        return strategy_figures.signed_number(value, self.language, digits)
-
-
 # Pages --------------------------------------------------------------------------------------
 
 
@@ -493,7 +478,7 @@ def facilitator_page(
         "heat_map": _heat_map(workbench, study_id, round_, language)
         if page["results"]["participants"]
         else None,
-        "fmt": _Formats(language),
+        "fmt": Formats(language),
         "poll": POLL_SECONDS,
     }
     return render(request, "round.html", view, language=language, json_url=page["links"]["json"])
@@ -545,7 +530,7 @@ def participant_page(
     view = {
         **page,
         "words": _scale_words(page["round"]["kind"]),
-        "fmt": _Formats(language),
+        "fmt": Formats(language),
         "saved": request.query_params.get("saved") == "1",
     }
     json_url = "/api" + request.url.path

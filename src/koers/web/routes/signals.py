@@ -11,7 +11,6 @@ from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 
 from koers.errors import NotFoundError, ValidationError
-from koers.io import upload_names
 from koers.model import Language
 from koers.report import figures
 from koers.services.workbench import Workbench
@@ -25,8 +24,10 @@ from koers.web.dashboard import (
     import_result,
     signals_page,
 )
+from koers.web.formats import Formats
 from koers.web.rendering import language_of, render, text_in
 from koers.web.routes import CurrentWorkbench, StudyId
+from koers.web.uploads import FILE_TYPES, file_name, read_upload
 
 __all__ = ["api", "pages"]
 
@@ -39,13 +40,6 @@ Period = Annotated[
 ]
 Count = Annotated[int | None, Query(ge=0, le=10_000_000)]
 Status = Literal["new", "acknowledged", "closed"]
-
-FILE_TYPES = {
-    ".csv": "text/csv",
-    ".txt": "text/plain",
-    ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-}
-"""The observation files Koers reads, by extension, and their content types."""
 
 
 class StatusChange(BaseModel):
@@ -90,8 +84,8 @@ async def import_page(
     skip_bad: Annotated[str, Form(max_length=5)] = "",
 ) -> Response:
     workbench: Workbench = request.app.state.workbench
-    name = _file_name(file.filename)
-    data = await _read_upload(request, file)
+    name = file_name(file.filename)
+    data = await read_upload(request, file)
     try:
         summary = await run_in_threadpool(
             lambda: workbench.import_observations(study_id, data, name, skip_bad=bool(skip_bad))
@@ -185,9 +179,9 @@ async def import_observations(
         if len(body) > limit:
             raise errors.UploadRefused(413, "table", limit)
     workbench: Workbench = request.app.state.workbench
-    file_name = _file_name(name or f"upload{extension}")
+    upload_name = file_name(name or f"upload{extension}")
     summary = await run_in_threadpool(
-        lambda: workbench.import_observations(study_id, bytes(body), file_name, skip_bad=skip_bad)
+        lambda: workbench.import_observations(study_id, bytes(body), upload_name, skip_bad=skip_bad)
     )
     return import_result(summary)
 
@@ -229,26 +223,6 @@ def put_alert(
 # Helpers -----------------------------------------------------------------------------------
 
 _COUNTS = ("added", "updated", "unchanged", "skipped")
-
-
-class Formats:
-    """Numbers, shares and periods as a reader of ``language`` writes them (for templates)."""
-
-    def __init__(self, language: Language) -> None:
-        self.language = language
-
-    def number(self, value: float, digits: int = 1) -> str:
-        return figures.format_number(value, self.language, digits)
-
-    def signed(self, value: float, digits: int = 2) -> str:
-        text = figures.format_number(value, self.language, digits)
-        return f"+{text}" if value > 0 and text.strip("0,.") else text
-
-    def percent(self, share: float) -> str:
-        return figures.format_percent(share, self.language)
-
-    def period(self, period: str, long: bool = False) -> str:
-        return figures.period_label(period, self.language, long=long)
 
 
 def _render(
@@ -322,19 +296,5 @@ def _example(workbench: Workbench) -> Response:
     return Response(
         content,
         media_type=FILE_TYPES.get(extension, "application/octet-stream"),
-        headers={"content-disposition": f'attachment; filename="{_file_name(name)}"'},
+        headers={"content-disposition": f'attachment; filename="{file_name(name)}"'},
     )
-
-
-async def _read_upload(request: Request, file: UploadFile) -> bytes:
-    """The uploaded file's bytes, at most the upload limit (the service checks the kind)."""
-    limit = errors.upload_limit(request, "table")
-    data = await file.read(limit + 1)
-    if len(data) > limit:
-        raise errors.UploadRefused(413, "table", limit)
-    return data
-
-
-def _file_name(name: str | None) -> str:
-    """The base name of an uploaded file, for messages only (never used as a path)."""
-    return upload_names.base_name((name or "").replace('"', ""), "upload.csv")

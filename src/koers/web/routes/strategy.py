@@ -25,9 +25,9 @@ from koers.services.workbench import Workbench
 from koers.web import errors
 from koers.web.auth import require
 from koers.web.dashboard import import_problems_page
+from koers.web.formats import Formats
 from koers.web.rendering import language_of, render, text_in
 from koers.web.routes import CurrentWorkbench, StudyId
-from koers.web.routes.signals import FILE_TYPES, Formats, _file_name, _read_upload
 from koers.web.strategy_context import (
     AssumptionsPage,
     InitiativesPage,
@@ -41,6 +41,7 @@ from koers.web.strategy_context import (
     strategy_links,
     strategy_page,
 )
+from koers.web.uploads import FILE_TYPES, file_name, read_upload
 
 __all__ = ["api", "install", "pages"]
 
@@ -140,8 +141,8 @@ def review_page(
 @pages.post("/studies/{study_id}/strategy/import")
 async def import_page(request: Request, study_id: StudyId, file: UploadFile) -> Response:
     workbench: Workbench = request.app.state.workbench
-    name = _file_name(file.filename)
-    data = await _read_upload(request, file)
+    name = file_name(file.filename)
+    data = await read_upload(request, file)
     try:
         result = await run_in_threadpool(workbench.import_registers, study_id, data, name)
     except ValidationError as error:
@@ -339,10 +340,10 @@ async def import_registers(
         if len(body) > limit:
             raise errors.UploadRefused(413, "table", limit)
     workbench: Workbench = request.app.state.workbench
-    file_name = _file_name(name or f"registers{extension}")
-    if not file_name.lower().endswith(extension):
-        file_name += extension
-    result = await run_in_threadpool(workbench.import_registers, study_id, bytes(body), file_name)
+    upload_name = file_name(name or f"registers{extension}")
+    if not upload_name.lower().endswith(extension):
+        upload_name += extension
+    result = await run_in_threadpool(workbench.import_registers, study_id, bytes(body), upload_name)
     return RegisterImport(
         changed=result.changed,
         counts={

@@ -31,14 +31,14 @@ from koers.methods.cib.succession import Rule
 from koers.methods.crossimpact import DEFAULT_RUNS
 from koers.model import Language, Study
 from koers.report import structure_figures as sf
-from koers.report.figures import format_number, format_percent
 from koers.services.chains import ChainReport
 from koers.services.events import document as events_document
 from koers.services.micmac import micmac_document
 from koers.services.workbench import EVENT_RUNS_LIMIT, StoredStudy, Workbench
 from koers.web import errors
 from koers.web.auth import require
-from koers.web.context import _heading
+from koers.web.context import heading
+from koers.web.formats import Formats
 from koers.web.rendering import language_of, render, text_in
 from koers.web.routes import CurrentWorkbench, StudyId
 
@@ -85,7 +85,7 @@ def structure(request: Request, study_id: StudyId, workbench: CurrentWorkbench) 
     stored = workbench.get(study_id)
     language = language_of(request, stored.study.language)
     page = structure_page(workbench, stored)
-    view = {**page, "figure": _map_figure(page, language), "fmt": _Formats(language)}
+    view = {**page, "figure": _map_figure(page, language), "fmt": Formats(language)}
     state = ("structure", stored.id, stored.revision)
     return render(
         request,
@@ -120,7 +120,7 @@ def events(
     stored = workbench.get(study_id)
     language = language_of(request, stored.study.language)
     page = events_page(workbench, stored, runs, seed)
-    view = {**page, "figure": _events_figure(page, language), "fmt": _Formats(language)}
+    view = {**page, "figure": _events_figure(page, language), "fmt": Formats(language)}
     json_url = f"/api/studies/{study_id}/events"
     if request.url.query:
         json_url += "?" + request.url.query
@@ -185,7 +185,7 @@ def get_events(
 def structure_page(workbench: Workbench, stored: StoredStudy) -> dict[str, Any]:
     """The structure page's data: :func:`micmac_document` plus names and ordered factors."""
     study = stored.study
-    page: dict[str, Any] = {"study": _heading(stored), "descriptors": len(study.descriptors)}
+    page: dict[str, Any] = {"study": heading(stored), "descriptors": len(study.descriptors)}
     if len(study.descriptors) < 2:
         return {**page, "analysis": None}
     document = micmac_document(workbench.micmac(stored))
@@ -242,7 +242,7 @@ def chains_page(
     base = _base(study, chosen, observed)
     start = {**base, **start_given}
     page: dict[str, Any] = {
-        "study": _heading(stored),
+        "study": heading(stored),
         "descriptors": [
             {
                 "key": d.key,
@@ -269,7 +269,7 @@ def events_page(
     keys = [event.key for event in study.events]
     strengths = {(i.source, i.target): i.strength for i in study.event_impacts}
     page: dict[str, Any] = {
-        "study": _heading(stored),
+        "study": heading(stored),
         "events": [
             {
                 "key": e.key,
@@ -371,27 +371,6 @@ def _hint(workbench: Workbench) -> Callable[[int], dict[str, Any] | None]:
         }
 
     return hint
-
-
-class _Formats:
-    """Numbers and shares as a reader of ``language`` writes them (for templates)."""
-
-    def __init__(self, language: Language) -> None:
-        self.language = language
-
-    def number(self, value: float, digits: int = 1) -> str:
-        return format_number(value, self.language, digits)
-
-    def percent(self, share: float) -> str:
-        return format_percent(share, self.language)
-
-    def points(self, change: float | None) -> str:
-        """A change of probability in percentage points, signed: ``+12``, ``-3``."""
-        if change is None:
-            return "\u2013"  # an en dash: no value
-        points = round(change * 100)
-        text = format_number(abs(points), self.language, 0)
-        return f"+{text}" if points > 0 else f"-{text}" if points < 0 else "0"
 
 
 def _map_figure(page: Mapping[str, Any], language: Language) -> Markup | None:

@@ -10,7 +10,6 @@ from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 
 from koers.errors import Problem, ValidationError
-from koers.io import upload_names
 from koers.model import LANGUAGES, Language
 from koers.store.repository import StudySummary
 from koers.web import errors
@@ -18,6 +17,7 @@ from koers.web.auth import CurrentUser, accounts_of
 from koers.web.context import StudiesPage, studies_page
 from koers.web.rendering import LANGUAGE_COOKIE, language_of, render
 from koers.web.routes import CurrentWorkbench, StudyId, local_path
+from koers.web.uploads import file_name
 
 __all__ = ["api", "pages"]
 
@@ -113,7 +113,7 @@ def create_page(
 async def import_page(request: Request, user: CurrentUser, file: UploadFile) -> RedirectResponse:
     data = await _read_upload(request, file)
     workbench = request.app.state.workbench
-    name = _file_name(file.filename)
+    name = file_name(file.filename, "upload.yaml")
     study_id = await run_in_threadpool(workbench.import_yaml, data, name)
     await run_in_threadpool(_owned_by, request, user, study_id)
     return RedirectResponse(f"/studies/{study_id}", status_code=303)
@@ -218,11 +218,6 @@ async def _read_upload(request: Request, file: UploadFile) -> bytes:
     if len(data) > limit:
         raise errors.UploadRefused(413, "study", limit)
     return data
-
-
-def _file_name(name: str | None) -> str:
-    """The base name of an uploaded file, for messages only (never used as a path)."""
-    return upload_names.base_name(name, "upload.yaml")
 
 
 def _language(value: str) -> Language | None:
