@@ -218,3 +218,26 @@ def test_the_map_says_in_words_what_it_shows() -> None:
 def test_an_unknown_action_is_refused() -> None:
     with pytest.raises(ValueError, match="unknown actions x"):
         pathway_map(ACTIONS, [MapTransition("a", "x", 1)], "a", "en")
+
+
+def test_long_legend_words_stand_on_two_lines_without_overlap() -> None:
+    # "slightly promotes" (17 characters) is wider than a 72 px swatch at 11 px (17 x 6.6 =
+    # 112 px), so every other word moves one line (14 px) down and the figure grows by 14 px.
+    words = {
+        -2: "hinders",
+        -1: "slightly hinders",
+        0: "no influence",
+        1: "slightly promotes",
+        2: "promotes",
+    }
+    cells = [[HeatCell(1.0, 1.0, 1.0)]]
+    plain = ET.fromstring(heat_map(["p"], ["s"], cells, "en"))
+    long = ET.fromstring(heat_map(["p"], ["s"], cells, "en", words=words))
+    assert float(long.get("height") or 0) == float(plain.get("height") or 0) + 14
+    baselines = {
+        t.text: float(t.get("y") or 0)
+        for t in long.findall(".//svg:text", NS)
+        if t.text in words.values()
+    }
+    assert baselines["slightly hinders"] - baselines["hinders"] == 14
+    assert baselines["no influence"] == baselines["hinders"]

@@ -282,7 +282,8 @@ def heat_map(
     for row, boxes in zip(cells, layout.cells, strict=True):
         for cell, cell_box in zip(row, boxes, strict=True):
             parts += _heat_cell(cell, cell_box, lang)
-    parts += _heat_legend(layout, lang, words)
+    legend, staggered = _heat_legend(layout, lang, words)
+    parts += legend
     said_words = [
         _(
             "%(policies)s policies in %(scenarios)s scenarios, scored from -2 (harmful) to +2 "
@@ -303,7 +304,8 @@ def heat_map(
                 text += " (" + _range_words(cell.low, cell.high, lang) + ")"
             said.append(text)
         said_words.append(f"{name}: {'; '.join(said)}.")
-    return draw.svg(ident, layout.width, layout.height, title, " ".join(said_words), parts)
+    height = layout.height + (_LEGEND_LINE if staggered else 0)
+    return draw.svg(ident, layout.width, height, title, " ".join(said_words), parts)
 
 
 def _range_words(low: float, high: float, lang: str) -> str:
@@ -356,12 +358,22 @@ def _coloured_text(
     )
 
 
+_LEGEND_LINE = 14
+"""The height of a line of the legend's words."""
+
+
 def _heat_legend(
     layout: HeatLayout, lang: str, words: Mapping[int, str] | None = None
-) -> list[str]:
-    """Five swatches, -2 to +2, each with its number and word."""
+) -> tuple[list[str], bool]:
+    """Five swatches, -2 to +2, each with its number and word; and whether the words stand
+    on two lines (every other one lower) because one is wider than its swatch."""
     _ = translator(lang)
     swatch = 72.0
+    names = {
+        score: words[score] if words is not None else _(SCALE_WORDS[score])
+        for score in range(-2, 3)
+    }
+    staggered = any(draw.text_width(name, 11) > swatch - 4 for name in names.values())
     left = max(8.0, (layout.width - 5 * swatch) / 2)
     top = layout.legend_top
     parts = []
@@ -377,13 +389,13 @@ def _heat_legend(
         parts.append(
             draw.text(
                 x + swatch / 2,
-                top + 36,
-                words[score] if words is not None else _(SCALE_WORDS[score]),
+                top + 36 + (_LEGEND_LINE if staggered and index % 2 else 0),
+                names[score],
                 size=11,
                 anchor="middle",
             )
         )
-    return parts
+    return parts, staggered
 
 
 # --- the pathway map --------------------------------------------------------------------------
